@@ -1,0 +1,56 @@
+// The ntsim subcommands: argument structs filled by CLI11 and the functions that run them.
+// Each returns the process exit status: 0 success, 1 failed run, 2 bad input.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "solver/solver.hpp"
+
+namespace ntsim::cli {
+
+const char* ntsim_version();
+
+struct SolverArgs {
+    double rtol = 1e-6;
+    double atol = 1e-9;
+    std::string linear_solver = "automatic";
+    long max_steps = 1'000'000;
+};
+void add_solver_options(CLI::App& command, SolverArgs& args);
+solver::SolverOptions to_options(const SolverArgs& args);
+
+struct CheckArgs {
+    std::string model;
+};
+int run_check(const CheckArgs& args);
+
+struct SimulateArgs {
+    std::string model;
+    std::string t_end;
+    int points = 200;
+    std::string output;
+    bool equilibrate = false;
+    SolverArgs solver;
+};
+int run_simulate(const SimulateArgs& args);
+
+struct SteadyArgs {
+    std::string model;
+    std::string output;
+};
+int run_steady(const SteadyArgs& args);
+
+struct GraphArgs {
+    std::string model;
+    std::vector<std::string> paths;
+    bool loops = false;
+    std::string upstream, downstream;
+    std::size_t max_results = 20;
+    std::string format;
+};
+int run_graph(const GraphArgs& args);
+
+}  // namespace ntsim::cli

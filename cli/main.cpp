@@ -1,0 +1,53 @@
+// The ntsim command line: parses arguments and calls the models, solver and viz layers.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+    using namespace ntsim::cli;
+    CLI::App app{"ntsim: neurotrophin signalling pathway simulator (research and teaching; never dosing advice)"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string(ntsim_version()));
+    int status = 0;
+
+    CheckArgs check;
+    auto* check_cmd = app.add_subcommand("check", "Validate a model and summarise it (species, reactions, assumed parameters)");
+    check_cmd->add_option("model", check.model, "Model JSON file")->required();
+    check_cmd->callback([&] { status = run_check(check); });
+
+    SimulateArgs simulate;
+    auto* sim_cmd = app.add_subcommand("simulate", "Integrate a model and write its time course as CSV");
+    sim_cmd->add_option("model", simulate.model, "Model JSON file")->required();
+    sim_cmd->add_option("--t-end", simulate.t_end, "End time with unit: 90s, 30min, 2h, 3d")->default_val("1h");
+    sim_cmd->add_option("--points", simulate.points, "Number of output times, evenly spaced from 0")->default_val(200)
+        ->check(CLI::Range(2, 10'000'000));
+    sim_cmd->add_option("-o,--output", simulate.output, "CSV file to write ('-' for standard output)")->default_val("-");
+    sim_cmd->add_flag("--equilibrate", simulate.equilibrate, "Start from the model's steady state instead of its initial values");
+    add_solver_options(*sim_cmd, simulate.solver);
+    sim_cmd->callback([&] { status = run_simulate(simulate); });
+
+    SteadyArgs steady;
+    auto* steady_cmd = app.add_subcommand("steady", "Find the model's steady state (Newton, then integration)");
+    steady_cmd->add_option("model", steady.model, "Model JSON file")->required();
+    steady_cmd->add_option("-o,--output", steady.output, "CSV file to write ('-' for standard output)")->default_val("-");
+    steady_cmd->callback([&] { status = run_steady(steady); });
+
+    GraphArgs graph;
+    auto* graph_cmd = app.add_subcommand("graph", "Query the species/reaction graph: paths, feedback loops, DOT export");
+    graph_cmd->add_option("model", graph.model, "Model JSON file")->required();
+    graph_cmd->add_option("--paths", graph.paths, "Paths between two species: --paths BDNF ERK_PP")->expected(2);
+    graph_cmd->add_flag("--loops", graph.loops, "List feedback loops (directed cycles through modifiers)");
+    graph_cmd->add_option("--upstream", graph.upstream, "Species that can influence this species");
+    graph_cmd->add_option("--downstream", graph.downstream, "Species this species can influence");
+    graph_cmd->add_option("--max", graph.max_results, "Most paths or loops to list")->default_val(20);
+    graph_cmd->add_option("--format", graph.format, "Output format: text or dot")->default_val("text")
+        ->check(CLI::IsMember({"text", "dot"}));
+    graph_cmd->callback([&] { status = run_graph(graph); });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return status;
+}

@@ -1,0 +1,615 @@
+// JSON model files -> validated Model. Two passes over all files of an include tree: first every
+// declaration (compartments, species, parameters), then what refers to them (reactions,
+// observables), so modules can use each other's species regardless of include order.
+#include "models/load.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "models/json_reader.hpp"
+
+namespace ntsim::models {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+ModelError::ModelError(std::vector<LoadProblem> problems)
+    : std::runtime_error([&] {
+          std::string text;
+          for (const auto& p : problems) {
+              if (!text.empty()) text += '\n';
+              text += p.pointer.empty() ? fmt::format("{}: {}", p.file, p.message)
+                                        : fmt::format("{}: {}: {}", p.file, p.pointer, p.message);
+          }
+          return text;
+      }()),
+      problems_(std::move(problems)) {}
+
+namespace {
+
+constexpr const char* implicit_compartment = "cell";
+constexpr double implicit_compartment_litres = 1e-12;  // 1 pL, about a neuronal soma
+constexpr std::size_t max_include_depth = 64;
+
+struct SourceFile {
+    std::string name;      // as shown in messages
+    fs::path path;         // for resolving includes
+    json document;
+    std::string module;
+};
+
+// Loads the include tree depth first; included files come before the file including them.
+class IncludeLoader {
+public:
+    explicit IncludeLoader(Problems& problems) : problems_(problems) {}
+
+    void load_file(const fs::path& path, const std::string& shown_name) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            problems_.fail(shown_name, "", "cannot open file");
+        }
+        std::stringstream buffer;
+        buffer << in.rdbuf();
+        add(buffer.str(), path, shown_name);
+    }
+
+    void add(const std::string& text, const fs::path& path, const std::string& shown_name) {
+        const std::string key = canonical_key(path);
+        if (std::find(stack_.begin(), stack_.end(), key) != stack_.end()) {
+            std::string chain;
+            for (const auto& f : stack_names_) chain += f + " -> ";
+            problems_.fail(stack_names_.back(), include_pointer_, fmt::format("include cycle: {}{}", chain, shown_name));
+        }
+        if (!seen_.insert(key).second) return;  // a diamond: already loaded
+        if (stack_.size() > max_include_depth) problems_.fail(shown_name, "", "includes nested too deeply");
+
+        json document;
+        try {
+            document = json::parse(text);
+        } catch (const json::parse_error& e) {
+            // nlohmann's message already carries line and column.
+            problems_.fail(shown_name, "", fmt::format("malformed JSON: {}", strip_json_prefix(e.what())));
+        }
+        const JsonReader root(problems_, shown_name, document, "");
+        root.require_object();
+        root.check_keys({"name", "description", "module", "include", "notes", "compartments",
+                         "species", "parameters", "reactions", "observables"});
+        problems_.throw_if_any();
+
+        stack_.push_back(key);
+        stack_names_.push_back(shown_name);
+        if (auto includes = root.optional("include")) {
+            includes->require_array();
+            problems_.throw_if_any();
+            for (std::size_t i = 0; i < includes->size(); ++i) {
+                const JsonReader entry = includes->at(i);
+                const std::string relative = entry.string();
+                problems_.throw_if_any();
+                const fs::path target = path.parent_path() / relative;
+                const std::string target_name = (fs::path(shown_name).parent_path() / relative).lexically_normal().string();
+                include_pointer_ = entry.pointer();
+                if (!fs::exists(target)) {
+                    problems_.fail(shown_name, entry.pointer(), fmt::format("included file '{}' not found (looked for {})", relative, target.string()));
+                }
+                load_file(target, target_name);
+            }
+        }
+        stack_.pop_back();
+        stack_names_.pop_back();
+
+        std::string module = fs::path(shown_name).stem().string();
+        if (auto m = root.optional("module")) module = m->string();
+        files_.push_back({shown_name, path, std::move(document), module});
+    }
+
+    std::vector<SourceFile>& files() { return files_; }
+
+private:
+    static std::string canonical_key(const fs::path& path) {
+        std::error_code ec;
+        const fs::path canonical = fs::weakly_canonical(path, ec);
+        return ec ? path.lexically_normal().string() : canonical.string();
+    }
+
+    static std::string strip_json_prefix(const std::string& what) {
+        // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> "parse error at ..."
+        const auto bracket = what.find("] ");
+        return bracket == std::string::npos ? what : what.substr(bracket + 2);
+    }
+
+    Problems& problems_;
+    std::vector<std::string> stack_, stack_names_;
+    std::set<std::string> seen_;
+    std::string include_pointer_;
+    std::vector<SourceFile> files_;
+};
+
+SourceKind classify_source(const JsonReader& entry, const std::string& text) {
+    for (const auto& [prefix, kind] : {std::pair{"assumed", SourceKind::assumed},
+                                       std::pair{"calibrated", SourceKind::calibrated}}) {
+        const std::string p = prefix;
+        if (text.rfind(p, 0) != 0) continue;
+        std::string reason = text.substr(p.size());
+        const auto start = reason.find_first_not_of(" :-—");
+        reason = start == std::string::npos ? "" : reason.substr(start);
+        if (reason.size() < 3)
+            entry.fail(fmt::format("'{}' needs a reason: write \"{}: <{}>\"", p, p,
+                                   kind == SourceKind::assumed ? "why this value" : "what it was calibrated to"));
+        return kind;
+    }
+    if (text.size() < 3) entry.fail("a source must be a citation, \"assumed: <reason>\" or \"calibrated: <to what>\"");
+    return SourceKind::citation;
+}
+
+class ModelBuilder {
+public:
+    ModelBuilder(Problems& problems, std::vector<SourceFile>& files) : problems_(problems), files_(files) {}
+
+    Model build() {
+        model_.files.reserve(files_.size());
+        for (auto it = files_.rbegin(); it != files_.rend(); ++it) model_.files.push_back(it->name);
+        const SourceFile& top = files_.back();
+        const JsonReader top_reader(problems_, top.name, top.document, "");
+        if (auto n = top_reader.optional("name")) model_.name = n->string();
+        if (auto d = top_reader.optional("description")) model_.description = d->string();
+        if (model_.name.empty()) model_.name = top.module;
+
+        for (const auto& f : files_) read_compartments(f);
+        for (const auto& f : files_) read_species(f);
+        for (const auto& f : files_) read_parameters(f);
+        problems_.throw_if_any();
+        for (const auto& f : files_) read_observables(f);
+        for (const auto& f : files_) read_reactions(f);
+        check_rate_constants_non_negative();
+        problems_.throw_if_any();
+        return std::move(model_);
+    }
+
+private:
+    // Registers `id` for the entity about to be appended to its list; reports bad and duplicate ids.
+    bool declare(const JsonReader& entry, const std::string& id, EntityKind kind, std::size_t index) {
+        if (entry.at("id").has_failed()) return false;
+        if (!is_identifier(id)) {
+            entry.at("id").fail(fmt::format("'{}' is not a valid id (letters, digits and '_', not starting with a digit)", id));
+            return false;
+        }
+        if (id == "time") {
+            entry.at("id").fail("'time' is reserved for the simulation time");
+            return false;
+        }
+        const auto [it, inserted] = model_.ids.emplace(id, EntityRef{kind, static_cast<int>(index)});
+        if (!inserted) {
+            const Origin& first = origin_of(it->second);
+            entry.at("id").fail(fmt::format("duplicate id '{}': already declared as a {} at {}: {}", id,
+                                            to_string(it->second.kind), first.file, first.pointer));
+            return false;
+        }
+        return true;
+    }
+
+    const Origin& origin_of(const EntityRef& ref) const {
+        switch (ref.kind) {
+            case EntityKind::compartment: return model_.compartments[ref.index].origin;
+            case EntityKind::species: return model_.species[ref.index].origin;
+            case EntityKind::parameter: return model_.parameters[ref.index].origin;
+            case EntityKind::reaction: return model_.reactions[ref.index].origin;
+            case EntityKind::observable: return model_.observables[ref.index].origin;
+        }
+        return model_.compartments.front().origin;
+    }
+
+    void read_compartments(const SourceFile& f) {
+        const JsonReader root(problems_, f.name, f.document, "");
+        auto list = root.optional("compartments");
+        if (!list) return;
+        list->require_array();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const JsonReader e = list->at(i);
+            if (!e.require_object()) continue;
+            e.check_keys({"id", "name", "size", "unit", "notes"});
+            Compartment c;
+            c.id = e.at("id").string();
+            c.name = e.optional("name") ? e.at("name").string() : c.id;
+            c.size_l = e.quantity("size", "unit", Dimension::volume());
+            if (c.size_l <= 0 && !e.has_failed()) e.at("size").fail("compartment size must be > 0");
+            c.origin = {f.name, e.pointer()};
+            if (declare(e, c.id, EntityKind::compartment, model_.compartments.size())) model_.compartments.push_back(std::move(c));
+        }
+    }
+
+    void read_species(const SourceFile& f) {
+        const JsonReader root(problems_, f.name, f.document, "");
+        auto list = root.optional("species");
+        if (!list) return;
+        list->require_array();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const JsonReader e = list->at(i);
+            if (!e.require_object()) continue;
+            e.check_keys({"id", "name", "compartment", "initial", "unit", "constant", "notes"});
+            Species s;
+            s.id = e.at("id").string();
+            s.name = e.optional("name") ? e.at("name").string() : s.id;
+            s.module = f.module;
+            s.origin = {f.name, e.pointer()};
+            if (auto c = e.optional("compartment")) {
+                const std::string cid = c->string();
+                const auto index = model_.compartment_index(cid);
+                if (!index) c->fail(fmt::format("unknown compartment '{}'; known: {}", cid, known_list(compartment_ids(), cid)));
+                else s.compartment = *index;
+            } else {
+                s.compartment = implicit_compartment_index(e);
+            }
+            s.initial_nm = e.quantity("initial", "unit", Dimension::concentration());
+            if (s.initial_nm < 0) e.at("initial").fail("initial concentration must be >= 0");
+            if (auto c = e.optional("constant")) s.constant = c->boolean();
+            if (declare(e, s.id, EntityKind::species, model_.species.size())) model_.species.push_back(std::move(s));
+        }
+    }
+
+    int implicit_compartment_index(const JsonReader& e) {
+        if (auto index = model_.compartment_index(implicit_compartment)) return *index;
+        if (!model_.compartments.empty()) {
+            e.fail(fmt::format("species needs a 'compartment'; known: {}", known_list(compartment_ids(), "")));
+            return 0;
+        }
+        model_.ids.emplace(implicit_compartment, EntityRef{EntityKind::compartment, 0});
+        model_.compartments.push_back({implicit_compartment, "cell", implicit_compartment_litres, {e.file(), ""}});
+        return 0;
+    }
+
+    void read_parameters(const SourceFile& f) {
+        const JsonReader root(problems_, f.name, f.document, "");
+        auto list = root.optional("parameters");
+        if (!list) return;
+        list->require_array();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const JsonReader e = list->at(i);
+            if (!e.require_object()) continue;
+            e.check_keys({"id", "name", "value", "unit", "source", "notes"});
+            Parameter p;
+            p.id = e.at("id").string();
+            p.name = e.optional("name") ? e.at("name").string() : p.id;
+            p.module = f.module;
+            p.origin = {f.name, e.pointer()};
+            const JsonReader unit = e.at("unit");
+            p.unit = unit.string();
+            try {
+                const Unit u = parse_unit(p.unit);
+                p.dimension = u.dimension;
+                p.value = e.at("value").number() * u.to_internal;
+            } catch (const UnitError& error) {
+                if (!e.has_failed()) unit.fail(error.what());
+            }
+            const JsonReader source = e.at("source");
+            p.source = source.string();
+            if (!source.has_failed()) p.source_kind = classify_source(source, p.source);
+            if (declare(e, p.id, EntityKind::parameter, model_.parameters.size())) model_.parameters.push_back(std::move(p));
+        }
+    }
+
+    void read_observables(const SourceFile& f) {
+        const JsonReader root(problems_, f.name, f.document, "");
+        auto list = root.optional("observables");
+        if (!list) return;
+        list->require_array();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const JsonReader e = list->at(i);
+            if (!e.require_object()) continue;
+            e.check_keys({"id", "name", "expression", "notes"});
+            Observable o;
+            o.id = e.at("id").string();
+            o.name = e.optional("name") ? e.at("name").string() : o.id;
+            o.module = f.module;
+            o.origin = {f.name, e.pointer()};
+            const JsonReader text = e.at("expression");
+            o.expression = parse_checked(text);
+            if (o.expression) check_symbols(text, o.expression, nullptr);
+            if (declare(e, o.id, EntityKind::observable, model_.observables.size())) model_.observables.push_back(std::move(o));
+        }
+    }
+
+    void read_reactions(const SourceFile& f) {
+        const JsonReader root(problems_, f.name, f.document, "");
+        auto list = root.optional("reactions");
+        if (!list) return;
+        list->require_array();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const JsonReader e = list->at(i);
+            if (!e.require_object()) continue;
+            e.check_keys({"id", "name", "reactants", "products", "modifiers", "rate", "notes"});
+            Reaction r;
+            r.id = e.at("id").string();
+            r.name = e.optional("name") ? e.at("name").string() : r.id;
+            r.module = f.module;
+            r.origin = {f.name, e.pointer()};
+            if (auto l = e.optional("reactants")) r.reactants = read_species_refs(*l);
+            if (auto l = e.optional("products")) r.products = read_species_refs(*l);
+            if (auto l = e.optional("modifiers")) r.modifiers = read_modifiers(*l);
+            if (r.reactants.empty() && r.products.empty() && !e.has_failed())
+                e.fail("a reaction needs at least one reactant or product");
+            if (!r.reactants.empty()) r.compartment = model_.species[r.reactants[0].species].compartment;
+            else if (!r.products.empty()) r.compartment = model_.species[r.products[0].species].compartment;
+            if (!e.has_failed()) read_rate_law(e.at("rate"), r);
+            if (declare(e, r.id, EntityKind::reaction, model_.reactions.size())) model_.reactions.push_back(std::move(r));
+        }
+    }
+
+    std::vector<SpeciesRef> read_species_refs(const JsonReader& list) {
+        std::vector<SpeciesRef> refs;
+        if (!list.require_array()) return refs;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const JsonReader e = list.at(i);
+            SpeciesRef ref;
+            std::optional<int> index;
+            if (e.is_string()) {
+                index = species_by_id(e);
+            } else if (e.require_object("a species id or {\"species\": ..., \"stoichiometry\": ...}")) {
+                e.check_keys({"species", "stoichiometry"});
+                index = species_by_id(e.at("species"));
+                if (auto s = e.optional("stoichiometry")) {
+                    ref.stoichiometry = s->number();
+                    if (ref.stoichiometry <= 0 && !s->has_failed()) s->fail("stoichiometry must be > 0");
+                }
+            }
+            if (index) {
+                ref.species = *index;
+                refs.push_back(ref);
+            }
+        }
+        return refs;
+    }
+
+    std::vector<Modifier> read_modifiers(const JsonReader& list) {
+        std::vector<Modifier> modifiers;
+        if (!list.require_array()) return modifiers;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const JsonReader e = list.at(i);
+            if (!e.require_object()) continue;
+            e.check_keys({"species", "role"});
+            const auto index = species_by_id(e.at("species"));
+            const JsonReader role_entry = e.at("role");
+            const std::string role = role_entry.string();
+            Modifier m;
+            if (role == "enzyme") m.role = ModifierRole::enzyme;
+            else if (role == "activator") m.role = ModifierRole::activator;
+            else if (role == "inhibitor") m.role = ModifierRole::inhibitor;
+            else if (!role_entry.has_failed()) role_entry.fail(fmt::format("unknown role '{}'; allowed: enzyme, activator, inhibitor", role));
+            if (index) {
+                m.species = *index;
+                modifiers.push_back(m);
+            }
+        }
+        return modifiers;
+    }
+
+    std::optional<int> species_by_id(const JsonReader& e) {
+        const std::string id = e.string();
+        if (e.has_failed()) return std::nullopt;
+        if (auto index = model_.species_index(id)) return index;
+        e.fail(fmt::format("unknown species '{}'; known: {}", id, known_list(species_ids(), id)));
+        return std::nullopt;
+    }
+
+    void read_rate_law(const JsonReader& rate, Reaction& r) {
+        if (!rate.require_object()) return;
+        const JsonReader type_entry = rate.at("type");
+        const std::string type = type_entry.string();
+        if (type_entry.has_failed()) return;
+        if (type == "mass_action") {
+            r.kind = RateLawKind::mass_action;
+            rate.check_keys({"type", "kf", "kr"});
+            const double order = total_order(r.reactants);
+            const ExprPtr kf = rate_parameter(rate.at("kf"), Dimension::concentration().pow(1) / Dimension::time(), order);
+            ExprPtr v = make(Op::mul, {kf, mass_action_product(r.reactants)});
+            if (auto kr_entry = rate.optional("kr")) {
+                const ExprPtr kr = rate_parameter(*kr_entry, Dimension::concentration() / Dimension::time(), total_order(r.products));
+                v = make(Op::sub, {v, make(Op::mul, {kr, mass_action_product(r.products)})});
+            }
+            r.rate = v;
+        } else if (type == "michaelis_menten") {
+            r.kind = RateLawKind::michaelis_menten;
+            rate.check_keys({"type", "kcat", "Vmax", "Km"});
+            if (r.reactants.size() != 1) {
+                rate.fail(fmt::format("michaelis_menten needs exactly one reactant, found {}", r.reactants.size()));
+                return;
+            }
+            const ExprPtr s = symbol(model_.species[r.reactants[0].species].id);
+            const ExprPtr km = rate_parameter(rate.at("Km"), Dimension::concentration(), 0);
+            ExprPtr vmax;
+            const auto kcat_entry = rate.optional("kcat");
+            const auto vmax_entry = rate.optional("Vmax");
+            if (kcat_entry && vmax_entry) {
+                rate.fail("give either 'kcat' (with an enzyme modifier) or 'Vmax', not both");
+                return;
+            }
+            if (kcat_entry) {
+                const auto enzymes = modifiers_with_role(r, ModifierRole::enzyme);
+                if (enzymes.size() != 1) {
+                    rate.at("kcat").fail(fmt::format("'kcat' needs exactly one modifier with role 'enzyme', found {}", enzymes.size()));
+                    return;
+                }
+                vmax = make(Op::mul, {rate_parameter(*kcat_entry, Dimension::none() / Dimension::time(), 0), symbol(enzymes[0])});
+            } else if (vmax_entry) {
+                vmax = rate_parameter(*vmax_entry, Dimension::concentration() / Dimension::time(), 0);
+            } else {
+                rate.fail("michaelis_menten needs 'kcat' (with an enzyme modifier) or 'Vmax'");
+                return;
+            }
+            if (!km || !vmax) return;
+            r.rate = make(Op::div, {make(Op::mul, {vmax, s}), make(Op::add, {km, s})});
+        } else if (type == "hill_activation" || type == "hill_inhibition") {
+            const bool activation = type == "hill_activation";
+            r.kind = activation ? RateLawKind::hill_activation : RateLawKind::hill_inhibition;
+            const char* species_key = activation ? "activator" : "inhibitor";
+            rate.check_keys({"type", "V", "K", "n", species_key});
+            const ExprPtr v = rate_parameter(rate.at("V"), Dimension::concentration() / Dimension::time(), total_order(r.reactants));
+            const ExprPtr k = rate_parameter(rate.at("K"), Dimension::concentration(), 0);
+            const ExprPtr n = rate_parameter(rate.at("n"), Dimension::none(), 0, /*order_scaled=*/false);
+            const JsonReader who = rate.at(species_key);
+            const std::string id = who.string();
+            if (who.has_failed() || !v || !k || !n) return;
+            const auto wanted = activation ? ModifierRole::activator : ModifierRole::inhibitor;
+            const auto with_role = modifiers_with_role(r, wanted);
+            if (std::find(with_role.begin(), with_role.end(), id) == with_role.end()) {
+                who.fail(fmt::format("'{}' must be listed in the reaction's modifiers with role '{}'", id, species_key));
+                return;
+            }
+            const ExprPtr xn = make(Op::pow, {symbol(id), n});
+            const ExprPtr kn = make(Op::pow, {k, n});
+            const ExprPtr factor = make(Op::div, {activation ? xn : kn, make(Op::add, {kn, xn})});
+            r.rate = make(Op::mul, {make(Op::mul, {v, mass_action_product(r.reactants)}), factor});
+        } else if (type == "expression") {
+            r.kind = RateLawKind::expression;
+            rate.check_keys({"type", "expression"});
+            const JsonReader text = rate.at("expression");
+            r.rate = parse_checked(text);
+            if (r.rate) check_symbols(text, r.rate, &r);
+        } else {
+            type_entry.fail(fmt::format("unknown rate law '{}'; allowed: mass_action, michaelis_menten, "
+                                        "hill_activation, hill_inhibition, expression", type));
+        }
+    }
+
+    static double total_order(const std::vector<SpeciesRef>& refs) {
+        double order = 0;
+        for (const auto& r : refs) order += r.stoichiometry;
+        return order;
+    }
+
+    ExprPtr mass_action_product(const std::vector<SpeciesRef>& refs) const {
+        ExprPtr product = number(1.0);
+        for (const auto& r : refs) {
+            ExprPtr s = symbol(model_.species[r.species].id);
+            if (r.stoichiometry != 1.0) s = make(Op::pow, {s, number(r.stoichiometry)});
+            product = make(Op::mul, {product, s});
+        }
+        return product;
+    }
+
+    std::vector<std::string> modifiers_with_role(const Reaction& r, ModifierRole role) const {
+        std::vector<std::string> ids;
+        for (const auto& m : r.modifiers)
+            if (m.role == role) ids.push_back(model_.species[m.species].id);
+        return ids;
+    }
+
+    // A parameter argument of a typed rate law. `base` is the dimension for a first-order law;
+    // for order-scaled constants the expected dimension is conc^(1-order)/time.
+    ExprPtr rate_parameter(const JsonReader& entry, Dimension base, double order, bool order_scaled = true) {
+        const std::string id = entry.string();
+        if (entry.has_failed()) return nullptr;
+        const auto index = model_.parameter_index(id);
+        if (!index) {
+            entry.fail(fmt::format("unknown parameter '{}'; known: {}", id, known_list(parameter_ids(), id)));
+            return nullptr;
+        }
+        Dimension expected = base;
+        if (order_scaled && order != 0.0) {
+            if (order != static_cast<int>(order)) {
+                entry.fail("a rate constant of a reaction with non-integer total stoichiometry needs an 'expression' rate law");
+                return nullptr;
+            }
+            expected = base / Dimension::concentration().pow(static_cast<int>(order));
+        }
+        const Parameter& p = model_.parameters[*index];
+        if (!(p.dimension == expected)) {
+            entry.fail(fmt::format("parameter '{}' has unit '{}' ({}), but this place needs {}", id, p.unit,
+                                   to_string(p.dimension), to_string(expected)));
+            return nullptr;
+        }
+        rate_constants_.insert(*index);
+        return symbol(id);
+    }
+
+    void check_rate_constants_non_negative() {
+        for (int index : rate_constants_) {
+            const Parameter& p = model_.parameters[index];
+            if (p.value < 0)
+                problems_.add(p.origin.file, p.origin.pointer + "/value",
+                              fmt::format("rate constant '{}' is negative ({}); rate-law parameters must be >= 0", p.id, p.value));
+        }
+    }
+
+    ExprPtr parse_checked(const JsonReader& text_entry) {
+        const std::string text = text_entry.string();
+        if (text_entry.has_failed()) return nullptr;
+        try {
+            return parse_expression(text);
+        } catch (const ExpressionError& e) {
+            text_entry.fail(fmt::format("cannot parse expression: {}", e.what()));
+            return nullptr;
+        }
+    }
+
+    // Every name must be declared; species read by a rate must take part in its reaction.
+    void check_symbols(const JsonReader& where, const ExprPtr& e, const Reaction* reaction) {
+        for (const std::string& name : symbols(e)) {
+            if (name == "time") continue;
+            const auto it = model_.ids.find(name);
+            if (it == model_.ids.end() || it->second.kind == EntityKind::reaction) {
+                where.fail(fmt::format("unknown name '{}' in expression; known: {}", name,
+                                       known_list(all_value_ids(), name)));
+                continue;
+            }
+            if (reaction && it->second.kind == EntityKind::species && !takes_part(*reaction, it->second.index))
+                where.fail(fmt::format("the rate reads species '{}', which is not a reactant, product or modifier of "
+                                       "reaction '{}'; add it to 'modifiers' with its role", name, reaction->id));
+        }
+    }
+
+    static bool takes_part(const Reaction& r, int index) {
+        auto same = [&](const auto& x) { return x.species == index; };
+        return std::any_of(r.reactants.begin(), r.reactants.end(), same) ||
+               std::any_of(r.products.begin(), r.products.end(), same) ||
+               std::any_of(r.modifiers.begin(), r.modifiers.end(), same);
+    }
+
+    std::vector<std::string> species_ids() const { return ids_of(model_.species); }
+    std::vector<std::string> parameter_ids() const { return ids_of(model_.parameters); }
+    std::vector<std::string> compartment_ids() const { return ids_of(model_.compartments); }
+    std::vector<std::string> all_value_ids() const {
+        std::vector<std::string> ids;
+        for (const auto& [id, ref] : model_.ids)
+            if (ref.kind != EntityKind::reaction) ids.push_back(id);
+        return ids;
+    }
+
+    template <class T> static std::vector<std::string> ids_of(const std::vector<T>& entities) {
+        std::vector<std::string> ids;
+        for (const auto& e : entities) ids.push_back(e.id);
+        return ids;
+    }
+
+    Problems& problems_;
+    std::vector<SourceFile>& files_;
+    Model model_;
+    std::set<int> rate_constants_;
+};
+
+Model load_tree(const std::function<void(IncludeLoader&)>& start) {
+    Problems problems;
+    IncludeLoader loader(problems);
+    start(loader);
+    problems.throw_if_any();
+    ModelBuilder builder(problems, loader.files());
+    return builder.build();
+}
+
+}  // namespace
+
+Model load(const fs::path& file) {
+    return load_tree([&](IncludeLoader& loader) { loader.load_file(file, file.string()); });
+}
+
+Model load_from_string(const std::string& text, const fs::path& file) {
+    return load_tree([&](IncludeLoader& loader) { loader.add(text, file, file.string()); });
+}
+
+}  // namespace ntsim::models

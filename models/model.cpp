@@ -1,0 +1,51 @@
+// Lookups and names for the validated model.
+#include "models/model.hpp"
+
+namespace ntsim::models {
+
+namespace {
+std::optional<int> find_kind(const Model& m, const std::string& id, EntityKind kind) {
+    const auto it = m.ids.find(id);
+    if (it == m.ids.end() || it->second.kind != kind) return std::nullopt;
+    return it->second.index;
+}
+}  // namespace
+
+std::optional<int> Model::species_index(const std::string& id) const { return find_kind(*this, id, EntityKind::species); }
+std::optional<int> Model::parameter_index(const std::string& id) const { return find_kind(*this, id, EntityKind::parameter); }
+std::optional<int> Model::observable_index(const std::string& id) const { return find_kind(*this, id, EntityKind::observable); }
+std::optional<int> Model::compartment_index(const std::string& id) const { return find_kind(*this, id, EntityKind::compartment); }
+std::optional<int> Model::reaction_index(const std::string& id) const { return find_kind(*this, id, EntityKind::reaction); }
+
+std::string to_string(ModifierRole role) {
+    switch (role) {
+        case ModifierRole::enzyme: return "enzyme";
+        case ModifierRole::activator: return "activator";
+        case ModifierRole::inhibitor: return "inhibitor";
+    }
+    return "?";
+}
+
+std::string to_string(RateLawKind kind) {
+    switch (kind) {
+        case RateLawKind::mass_action: return "mass_action";
+        case RateLawKind::michaelis_menten: return "michaelis_menten";
+        case RateLawKind::hill_activation: return "hill_activation";
+        case RateLawKind::hill_inhibition: return "hill_inhibition";
+        case RateLawKind::expression: return "expression";
+    }
+    return "?";
+}
+
+std::string to_string(EntityKind kind) {
+    switch (kind) {
+        case EntityKind::compartment: return "compartment";
+        case EntityKind::species: return "species";
+        case EntityKind::parameter: return "parameter";
+        case EntityKind::reaction: return "reaction";
+        case EntityKind::observable: return "observable";
+    }
+    return "?";
+}
+
+}  // namespace ntsim::models

@@ -1,0 +1,7 @@
+// The models layer's public face: load JSON model files into a validated Model and view it as a
+// species/reaction graph.
+#pragma once
+
+#include "models/load.hpp"
+#include "models/model.hpp"
+#include "models/network.hpp"

@@ -1,0 +1,242 @@
+// Steady state: Newton (KINSOL, dense) on the system with conservation laws, falling back to
+// integration with growing horizons, then polishing the integrated state with Newton.
+#include "solver/steady_state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include <fmt/format.h>
+#include <kinsol/kinsol.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
+
+#include "solver/sundials_support.hpp"
+
+namespace ntsim::solver {
+
+namespace {
+
+// Pivots smaller than this (relative to the largest entry) count as zero in the elimination.
+constexpr double rank_tolerance = 1e-10;
+
+struct KinsolDeleter {
+    void operator()(void* memory) const { KINFree(&memory); }
+};
+
+double max_scaled_rate(const std::vector<double>& rate, std::span<const double> x, const SteadyStateOptions& o) {
+    double worst = 0.0;
+    for (std::size_t i = 0; i < rate.size(); ++i)
+        worst = std::max(worst, std::fabs(rate[i]) / (o.rate_atol + o.rate_rtol * std::fabs(x[i])));
+    return std::isfinite(worst) ? worst : INFINITY;
+}
+
+// Row-reduces N^T (reactions x states); free columns are the dependent states. Returns the
+// pivot flag per state and the law for each free state (coefficient 1 on that state).
+struct ConservationAnalysis {
+    std::vector<bool> independent;
+    std::vector<int> law_state;                 // the state whose equation each law replaces
+    std::vector<std::vector<double>> laws;
+};
+
+ConservationAnalysis analyse_conservation(const OdeSystem& system, const Workspace& ws) {
+    const std::size_t n = system.size(), m = system.reaction_ids().size();
+    std::vector<std::vector<double>> a(m, std::vector<double>(n, 0.0));
+    double scale = 0.0;
+    for (const auto& e : system.stoichiometric_matrix(ws)) {
+        a[e.reaction][e.state] += e.coefficient;
+        scale = std::max(scale, std::fabs(e.coefficient));
+    }
+    ConservationAnalysis result;
+    result.independent.assign(n, false);
+    std::vector<int> pivot_column_of_row;
+    std::size_t row = 0;
+    for (std::size_t col = 0; col < n && row < m; ++col) {
+        std::size_t best = row;
+        for (std::size_t r = row + 1; r < m; ++r)
+            if (std::fabs(a[r][col]) > std::fabs(a[best][col])) best = r;
+        if (std::fabs(a[best][col]) <= rank_tolerance * std::max(scale, 1.0)) continue;
+        std::swap(a[row], a[best]);
+        const double pivot = a[row][col];
+        for (double& v : a[row]) v /= pivot;
+        for (std::size_t r = 0; r < m; ++r) {
+            if (r == row || a[r][col] == 0.0) continue;
+            const double factor = a[r][col];
+            for (std::size_t c = col; c < n; ++c) a[r][c] -= factor * a[row][c];
+        }
+        result.independent[col] = true;
+        pivot_column_of_row.push_back(static_cast<int>(col));
+        ++row;
+    }
+    for (std::size_t f = 0; f < n; ++f) {
+        if (result.independent[f]) continue;
+        std::vector<double> law(n, 0.0);
+        law[f] = 1.0;
+        for (std::size_t r = 0; r < pivot_column_of_row.size(); ++r) law[pivot_column_of_row[r]] = -a[r][f];
+        result.laws.push_back(std::move(law));
+        result.law_state.push_back(static_cast<int>(f));
+    }
+    return result;
+}
+
+// f(x) with each dependent state's equation replaced by its conservation law.
+struct NewtonProblem {
+    const OdeSystem* system;
+    Workspace* workspace;
+    const ConservationAnalysis* conservation;
+    std::vector<double> totals;
+    std::vector<double> jacobian_values;
+    std::string error;
+};
+
+int newton_residual(N_Vector u, N_Vector f, void* user_data) {
+    auto* p = static_cast<NewtonProblem*>(user_data);
+    try {
+        const double* x = N_VGetArrayPointer(u);
+        double* out = N_VGetArrayPointer(f);
+        if (!p->system->rhs(*p->workspace, 0.0, x, out)) return 1;
+        const std::size_t n = p->system->size();
+        for (std::size_t k = 0; k < p->conservation->laws.size(); ++k) {
+            double sum = -p->totals[k];
+            for (std::size_t j = 0; j < n; ++j) sum += p->conservation->laws[k][j] * x[j];
+            out[p->conservation->law_state[k]] = sum;
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        p->error = e.what();
+        return -1;
+    }
+}
+
+int newton_jacobian(N_Vector u, N_Vector, SUNMatrix J, void* user_data, N_Vector, N_Vector) {
+    auto* p = static_cast<NewtonProblem*>(user_data);
+    try {
+        const auto& pattern = p->system->jacobian_pattern();
+        p->system->jacobian(*p->workspace, 0.0, N_VGetArrayPointer(u), p->jacobian_values.data());
+        const std::size_t n = p->system->size();
+        for (std::size_t j = 0; j < n; ++j) {
+            double* column = SUNDenseMatrix_Column(J, static_cast<sunindextype>(j));
+            for (int k = pattern.column_starts[j]; k < pattern.column_starts[j + 1]; ++k)
+                column[pattern.rows[k]] = p->jacobian_values[k];
+            for (std::size_t law = 0; law < p->conservation->laws.size(); ++law)
+                column[p->conservation->law_state[law]] = p->conservation->laws[law][j];
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        p->error = e.what();
+        return -1;
+    }
+}
+
+// One Newton solve from `x`; returns true and overwrites `x` on convergence to a non-negative root.
+bool newton(const OdeSystem& system, Workspace& ws, std::vector<double>& x, const SteadyStateOptions& options,
+            std::string& message) {
+    const std::size_t n = system.size();
+    const ConservationAnalysis conservation = analyse_conservation(system, ws);
+    NewtonProblem problem{&system, &ws, &conservation, {}, std::vector<double>(system.jacobian_pattern().rows.size()), {}};
+    for (const auto& law : conservation.laws) {
+        double total = 0.0;
+        for (std::size_t j = 0; j < n; ++j) total += law[j] * x[j];
+        problem.totals.push_back(total);
+    }
+
+    sundials::Context context;
+    detail::ErrorCapture errors;
+    detail::SerialVector u(n, context), scale(n, context), constraints(n, context);
+    std::copy(x.begin(), x.end(), u.data().begin());
+    std::fill(scale.data().begin(), scale.data().end(), 1.0);
+    std::fill(constraints.data().begin(), constraints.data().end(), 1.0);  // every state >= 0
+    detail::MatrixHandle matrix(SUNDenseMatrix(static_cast<sunindextype>(n), static_cast<sunindextype>(n), context));
+    detail::LinearSolverHandle linear_solver(SUNLinSol_Dense(u.get(), matrix.get(), context));
+    std::unique_ptr<void, KinsolDeleter> kinsol(KINCreate(context));
+    void* kin = kinsol.get();
+    auto ok = [&](int flag, const char* what) { detail::check(flag, "find_steady_state", what, errors, KINGetReturnFlagName); };
+    ok(KINSetErrHandlerFn(kin, detail::ErrorCapture::handler, &errors), "KINSetErrHandlerFn");
+    ok(KINInit(kin, newton_residual, u.get()), "KINInit");
+    ok(KINSetUserData(kin, &problem), "KINSetUserData");
+    ok(KINSetLinearSolver(kin, linear_solver.get(), matrix.get()), "KINSetLinearSolver");
+    ok(KINSetJacFn(kin, newton_jacobian), "KINSetJacFn");
+    ok(KINSetConstraints(kin, constraints.get()), "KINSetConstraints");
+    ok(KINSetFuncNormTol(kin, options.rate_atol * 1e-2), "KINSetFuncNormTol");
+    ok(KINSetNumMaxIters(kin, 200), "KINSetNumMaxIters");
+    const int flag = KINSol(kin, u.get(), KIN_LINESEARCH, scale.get(), scale.get());
+    if (flag < 0) {
+        message = fmt::format("Newton: {} {}", detail::name_of_flag(flag, KINGetReturnFlagName), errors.last_message);
+        return false;
+    }
+    std::vector<double> rate(n);
+    if (!system.rhs(ws, 0.0, u.data().data(), rate.data())) return false;
+    if (max_scaled_rate(rate, u.data(), options) > 1.0) {
+        message = "Newton stopped at a point that is not a steady state";
+        return false;
+    }
+    x = u.data();
+    return true;
+}
+
+}  // namespace
+
+std::string to_string(SteadyStateMethod method) {
+    switch (method) {
+        case SteadyStateMethod::newton: return "newton";
+        case SteadyStateMethod::integration: return "integration";
+        case SteadyStateMethod::integration_then_newton: return "integration then newton";
+        case SteadyStateMethod::none: return "none";
+    }
+    return "?";
+}
+
+std::vector<std::vector<double>> conservation_laws(const OdeSystem& system, std::span<const double> inputs) {
+    Workspace ws(system);
+    ws.set_inputs(inputs);
+    return analyse_conservation(system, ws).laws;
+}
+
+SteadyStateResult find_steady_state(const OdeSystem& system, std::span<const double> inputs,
+                                    std::span<const double> x0, const SteadyStateOptions& options) {
+    SteadyStateResult result;
+    const std::size_t n = system.size();
+    Workspace ws(system);
+    ws.set_inputs(inputs);
+    std::vector<double> x(x0.begin(), x0.end());
+    std::vector<double> rate(n);
+    const bool newton_allowed = n <= options.max_newton_states;
+    std::string newton_message;
+
+    auto finish = [&](SteadyStateMethod method) {
+        system.rhs(ws, 0.0, x.data(), rate.data());
+        result.max_scaled_rate = max_scaled_rate(rate, x, options);
+        result.converged = result.max_scaled_rate <= 1.0;
+        result.method = method;
+        result.state = x;
+        return result;
+    };
+
+    if (newton_allowed && newton(system, ws, x, options, newton_message)) return finish(SteadyStateMethod::newton);
+    x.assign(x0.begin(), x0.end());
+
+    // Integrate over growing horizons until the rates are negligible.
+    Integrator integrator(system, options.integration);
+    integrator.start(0.0, x, inputs);
+    double horizon = 1.0;
+    while (horizon <= options.max_time_s) {
+        if (!integrator.advance(horizon, horizon)) break;
+        const auto state = integrator.state();
+        system.rhs(ws, horizon, state.data(), rate.data());
+        if (max_scaled_rate(rate, state, options) <= 1.0) break;
+        horizon *= 10.0;
+    }
+    result.stats = integrator.stats();
+    result.time_integrated_s = integrator.time();
+    x.assign(integrator.state().begin(), integrator.state().end());
+    if (integrator.failure()) result.message = integrator.failure()->message;
+    if (newton_allowed && newton(system, ws, x, options, newton_message))
+        return finish(SteadyStateMethod::integration_then_newton);
+    finish(SteadyStateMethod::integration);
+    if (!result.converged && result.message.empty())
+        result.message = fmt::format("no steady state within {} s (max scaled rate {:.3g}); {}", options.max_time_s,
+                                     result.max_scaled_rate, newton_message);
+    return result;
+}
+
+}  // namespace ntsim::solver
