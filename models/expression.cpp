@@ -28,13 +28,15 @@ constexpr std::size_t unlimited = std::numeric_limits<std::size_t>::max();
 enum class Level { logical_or, logical_and, equality, relational, additive, multiplicative, unary,
                    power, atom };
 
+Level stronger(Level level) { return static_cast<Level>(static_cast<int>(level) + 1); }
+
 struct BinaryOperator {
     Op op;
     std::string_view text;
     Level level;
 };
 
-// Within a level, longer spellings come first so "<=" is not read as "<" followed by "=".
+// Longer spellings come first so "<=" is not read as "<" followed by "=".
 constexpr BinaryOperator binary_operators[] = {
     {Op::logical_or, "||", Level::logical_or},  {Op::logical_and, "&&", Level::logical_and},
     {Op::eq, "==", Level::equality},            {Op::ne, "!=", Level::equality},
@@ -224,7 +226,7 @@ public:
     ExprPtr parse() {
         Parsed result = parse_binary(Level::logical_or);
         skip_space();
-        if (!at_end()) fail("expected an operator or the end, found " + found(), column());
+        if (!at_end()) fail_found("expected an operator or the end", column());
         return result.expr;
     }
 
@@ -250,23 +252,19 @@ private:
         Parser& parser_;
     };
 
-    Parsed parse_binary(Level level) {
-        if (level == Level::unary) return parse_unary();
-        const Level next = static_cast<Level>(static_cast<int>(level) + 1);
-        Parsed left = parse_binary(next);
+    // Precedence climbing: one frame per operand instead of one per precedence level, which
+    // keeps the stack spent per nesting level small.
+    Parsed parse_binary(Level weakest) {
+        Parsed left = parse_unary();
         for (;;) {
             skip_space();
+            const BinaryOperator* binary = peek_binary();
+            if (!binary || binary->level < weakest) return left;
             const std::size_t operator_column = column();
-            const BinaryOperator* matched = nullptr;
-            for (const BinaryOperator& candidate : binary_operators) {
-                if (candidate.level == level && accept(candidate.text)) {
-                    matched = &candidate;
-                    break;
-                }
-            }
-            if (!matched) return left;
-            Parsed right = parse_binary(next);
-            left = node(matched->op, {std::move(left), std::move(right)}, operator_column);
+            pos_ += binary->text.size();
+            // Left-associative: an operator of the same level ends the right operand.
+            Parsed right = parse_binary(stronger(binary->level));
+            left = node(binary->op, {std::move(left), std::move(right)}, operator_column);
         }
     }
 
@@ -306,11 +304,11 @@ private:
             }
             if (accept("(")) {
                 Parsed inner = parse_binary(Level::logical_or);
-                expect_close("')'");
+                expect_close("expected an operator or ')'");
                 return inner;
             }
         }
-        fail("expected a number, a name or '(', found " + found(), start);
+        fail_found("expected a number, a name or '('", start);
     }
 
     // Digits with an optional fraction and exponent: 1, 2.5, .5, 1e-3, 2.5E+4. A '.' must be
@@ -341,28 +339,34 @@ private:
 
     Parsed parse_call(const std::string& name, std::size_t name_column) {
         const Function* function = find_function(name);
-        if (!function) fail("unknown function '" + name + "' (known: " + known_functions() + ")",
-                            name_column);
+        if (!function) fail_unknown_function(name, name_column);
+        return build_call(*function, parse_arguments(), name_column);
+    }
+
+    // The parenthesized, comma-separated list after a function name.
+    std::vector<Parsed> parse_arguments() {
         accept("(");
         std::vector<Parsed> args;
-        skip_space();
-        if (!accept(")")) {
-            do {
-                args.push_back(parse_binary(Level::logical_or));
-            } while (accept(","));
-            expect_close("',' or ')'");
-        }
-        check_argument_count(*function, args.size(), name_column);
-        if (function->name == "piecewise") return build_piecewise(std::move(args), name_column);
-        if (function->max_args == unlimited) {
+        if (accept(")")) return args;
+        do {
+            args.push_back(parse_binary(Level::logical_or));
+        } while (accept(","));
+        expect_close("expected an operator or ',' or ')'");
+        return args;
+    }
+
+    Parsed build_call(const Function& function, std::vector<Parsed> args, std::size_t name_column) {
+        check_argument_count(function, args.size(), name_column);
+        if (function.name == "piecewise") return build_piecewise(std::move(args), name_column);
+        if (function.max_args == unlimited) {
             // min(a, b, c) is min(min(a, b), c): Op::min and Op::max are binary.
             Parsed result = std::move(args.front());
             for (std::size_t i = 1; i < args.size(); ++i) {
-                result = node(function->op, {std::move(result), std::move(args[i])}, name_column);
+                result = node(function.op, {std::move(result), std::move(args[i])}, name_column);
             }
             return result;
         }
-        return node(function->op, std::move(args), name_column);
+        return node(function.op, std::move(args), name_column);
     }
 
     // piecewise(v1, c1, v2, c2, ..., otherwise) is select(c1, v1, select(c2, v2, ... otherwise)).
@@ -408,20 +412,10 @@ private:
         return {make(op, std::move(args)), depth + 1};
     }
 
-    void expect_close(const std::string& expected) {
-        skip_space();
+    void expect_close(std::string_view expected) {
         if (accept(")")) return;
         if (at_end()) fail("expected ')'", column());
-        fail("expected an operator or " + expected + ", found " + found(), column());
-    }
-
-    std::string known_functions() const {
-        std::string list;
-        for (const Function& function : functions) {
-            if (!list.empty()) list += ", ";
-            list += function.name;
-        }
-        return list;
+        fail_found(expected, column());
     }
 
     // Describes the character at the current position for an error message.
@@ -437,15 +431,37 @@ private:
         return std::string("byte 0x") + hex[byte / 16] + hex[byte % 16];
     }
 
+    // Messages are assembled in these functions rather than at the call sites, which keeps the
+    // string temporaries out of the recursive parsing frames.
+    [[noreturn]] void fail(std::string_view problem, std::size_t at) const {
+        throw ExpressionError(std::string(problem) + " at column " + std::to_string(at) + " in '" +
+                                  std::string(text_) + "'",
+                              at);
+    }
+
+    [[noreturn]] void fail_found(std::string_view expected, std::size_t at) const {
+        fail(std::string(expected) + ", found " + found(), at);
+    }
+
+    [[noreturn]] void fail_unknown_function(const std::string& name, std::size_t at) const {
+        std::string known;
+        for (const Function& function : functions) {
+            if (!known.empty()) known += ", ";
+            known += function.name;
+        }
+        fail("unknown function '" + name + "' (known: " + known + ")", at);
+    }
+
     [[noreturn]] void fail_too_deep(std::size_t at) const {
         fail("expression nested too deeply (limit " + std::to_string(max_nesting) + " levels)", at);
     }
     [[noreturn]] void fail_too_deep() const { fail_too_deep(column()); }
 
-    [[noreturn]] void fail(const std::string& problem, std::size_t at) const {
-        throw ExpressionError(problem + " at column " + std::to_string(at) + " in '" +
-                                  std::string(text_) + "'",
-                              at);
+    const BinaryOperator* peek_binary() const {
+        for (const BinaryOperator& candidate : binary_operators) {
+            if (text_.substr(pos_).starts_with(candidate.text)) return &candidate;
+        }
+        return nullptr;
     }
 
     bool accept(std::string_view token) {
@@ -491,68 +507,81 @@ ExprPtr parse_expression(std::string_view text) {
 // ---------------------------------------------------------------------------------------------
 // Differentiation
 
-ExprPtr differentiate(const ExprPtr& expression, std::string_view name) {
+namespace {
+
+// d(expression) from the derivatives `d` of its arguments. Kept out of differentiate() and not
+// inlined, so the frame that recursion stacks up once per nesting level stays small.
+[[gnu::noinline]] ExprPtr chain_rule(const ExprPtr& expression, const std::vector<ExprPtr>& d,
+                                     std::string_view name) {
     const std::vector<ExprPtr>& a = expression->args;
-    const auto d = [&](std::size_t i) { return differentiate(a[i], name); };
+    switch (expression->op) {
+    case Op::number:
+    case Op::symbol:
+        break;
+    case Op::add:
+        return make(Op::add, {d[0], d[1]});
+    case Op::sub:
+        return make(Op::sub, {d[0], d[1]});
+    case Op::neg:
+        return make(Op::neg, {d[0]});
+    case Op::mul:
+        return make(Op::add, {make(Op::mul, {d[0], a[1]}), make(Op::mul, {a[0], d[1]})});
+    case Op::div:
+        // da/b - a*db/b^2 rather than one fraction, so a constant numerator or denominator
+        // folds to a single term.
+        return make(Op::sub, {make(Op::div, {d[0], a[1]}),
+                              make(Op::div, {make(Op::mul, {a[0], d[1]}),
+                                             make(Op::pow, {a[1], number(2)})})});
+    case Op::pow:
+        if (!symbols(a[1]).contains(std::string(name))) {
+            // b*a^(b-1)*da: exact for any base, whereas the general form below takes log(a),
+            // which is NaN at a concentration of 0.
+            const ExprPtr lowered = make(Op::pow, {a[0], make(Op::sub, {a[1], number(1)})});
+            return make(Op::mul, {make(Op::mul, {a[1], lowered}), d[0]});
+        }
+        // a^b * (db*log(a) + b*da/a)
+        return make(Op::mul, {expression,
+                              make(Op::add, {make(Op::mul, {d[1], make(Op::log, {a[0]})}),
+                                             make(Op::div, {make(Op::mul, {a[1], d[0]}), a[0]})})});
+    case Op::exp:
+        return make(Op::mul, {expression, d[0]});
+    case Op::log:
+        return make(Op::div, {d[0], a[0]});
+    case Op::log10:
+        return make(Op::div, {d[0], make(Op::mul, {a[0], number(std::numbers::ln10)})});
+    case Op::sqrt:
+        return make(Op::div, {d[0], make(Op::mul, {number(2), expression})});
+    case Op::abs:
+        return make(Op::select, {make(Op::ge, {a[0], number(0)}), d[0], make(Op::neg, {d[0]})});
+    case Op::min:
+        return make(Op::select, {make(Op::le, {a[0], a[1]}), d[0], d[1]});
+    case Op::max:
+        return make(Op::select, {make(Op::ge, {a[0], a[1]}), d[0], d[1]});
+    case Op::select:
+        return make(Op::select, {a[0], d[1], d[2]});
+    case Op::lt: case Op::le: case Op::gt: case Op::ge: case Op::eq: case Op::ne:
+    case Op::logical_and: case Op::logical_or: case Op::logical_not:
+        return number(0);
+    }
+    throw std::invalid_argument("differentiate: unexpected Op " +
+                                std::to_string(static_cast<int>(expression->op)));
+}
+
+}  // namespace
+
+ExprPtr differentiate(const ExprPtr& expression, std::string_view name) {
     switch (expression->op) {
     case Op::number:
         return number(0);
     case Op::symbol:
         return number(expression->name == name ? 1 : 0);
-    case Op::add:
-        return make(Op::add, {d(0), d(1)});
-    case Op::sub:
-        return make(Op::sub, {d(0), d(1)});
-    case Op::neg:
-        return make(Op::neg, {d(0)});
-    case Op::mul:
-        return make(Op::add, {make(Op::mul, {d(0), a[1]}), make(Op::mul, {a[0], d(1)})});
-    case Op::div:
-        // da/b - a*db/b^2 rather than one fraction, so a constant numerator or denominator
-        // folds to a single term.
-        return make(Op::sub, {make(Op::div, {d(0), a[1]}),
-                              make(Op::div, {make(Op::mul, {a[0], d(1)}),
-                                             make(Op::pow, {a[1], number(2)})})});
-    case Op::pow: {
-        const ExprPtr& base = a[0];
-        const ExprPtr& exponent = a[1];
-        if (!symbols(exponent).contains(std::string(name))) {
-            // b*a^(b-1)*da: exact for any base, whereas the general form below takes log(a),
-            // which is NaN at a concentration of 0.
-            return make(Op::mul, {make(Op::mul, {exponent, make(Op::pow, {base, make(Op::sub,
-                                                                  {exponent, number(1)})})}),
-                                  d(0)});
-        }
-        // a^b * (db*log(a) + b*da/a)
-        return make(Op::mul, {expression,
-                              make(Op::add, {make(Op::mul, {d(1), make(Op::log, {base})}),
-                                             make(Op::div, {make(Op::mul, {exponent, d(0)}),
-                                                            base})})});
+    default:
+        break;
     }
-    case Op::exp:
-        return make(Op::mul, {expression, d(0)});
-    case Op::log:
-        return make(Op::div, {d(0), a[0]});
-    case Op::log10:
-        return make(Op::div, {d(0), make(Op::mul, {a[0], number(std::numbers::ln10)})});
-    case Op::sqrt:
-        return make(Op::div, {d(0), make(Op::mul, {number(2), expression})});
-    case Op::abs: {
-        ExprPtr da = d(0);
-        return make(Op::select, {make(Op::ge, {a[0], number(0)}), da, make(Op::neg, {da})});
-    }
-    case Op::min:
-        return make(Op::select, {make(Op::le, {a[0], a[1]}), d(0), d(1)});
-    case Op::max:
-        return make(Op::select, {make(Op::ge, {a[0], a[1]}), d(0), d(1)});
-    case Op::select:
-        return make(Op::select, {a[0], d(1), d(2)});
-    case Op::lt: case Op::le: case Op::gt: case Op::ge: case Op::eq: case Op::ne:
-    case Op::logical_and: case Op::logical_or: case Op::logical_not:
-        return number(0);
-    }
-    throw std::invalid_argument("differentiate: unknown Op " +
-                                std::to_string(static_cast<int>(expression->op)));
+    std::vector<ExprPtr> d;
+    d.reserve(expression->args.size());
+    for (const ExprPtr& arg : expression->args) d.push_back(differentiate(arg, name));
+    return chain_rule(expression, d, name);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,13 +656,12 @@ void write(const Expr& expression, std::string& out) {
     }
     if (const BinaryOperator* binary = find_binary(expression.op)) {
         // Left-associative: the right operand needs parentheses already at equal strength.
-        const Level right_weakest = static_cast<Level>(static_cast<int>(binary->level) + 1);
         const bool spaced = binary->level < Level::multiplicative;
         write_operand(*a[0], binary->level, out);
         if (spaced) out += ' ';
         out += binary->text;
         if (spaced) out += ' ';
-        write_operand(*a[1], right_weakest, out);
+        write_operand(*a[1], stronger(binary->level), out);
         return;
     }
     const auto function = std::find_if(std::begin(functions), std::end(functions),

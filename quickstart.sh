@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# ntsim quick start on Debian 12 (run as root): installs what is missing, builds, and then
+#   ./quickstart.sh run    runs the shipped default job and prints where its results are
+#   ./quickstart.sh test   runs the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+debian_packages=(
+  build-essential cmake pkg-config
+  libsundials-dev libsuitesparse-dev libboost-graph-dev libtbb-dev
+  nlohmann-json3-dev catch2 libcli11-dev libfmt-dev
+)
+
+install_missing() {
+  local missing=()
+  for p in "${debian_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
+  cmake --build build -j2
+}
+
+case "${1:-run}" in
+  run)
+    install_missing
+    build
+    mkdir -p results
+    ./build/cli/ntsim check models/examples/kholodenko2000_mapk.json
+    ./build/cli/ntsim simulate models/examples/kholodenko2000_mapk.json --t-end 3h --points 1081 \
+      -o results/kholodenko2000_mapk.csv
+    echo "time course written to $(pwd)/results/kholodenko2000_mapk.csv"
+    ;;
+  test)
+    install_missing
+    build
+    ctest --test-dir build --output-on-failure -j2
+    ;;
+  *)
+    echo "usage: $0 [run|test]" >&2
+    exit 2
+    ;;
+esac
