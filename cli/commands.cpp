@@ -18,8 +18,9 @@ namespace {
 constexpr int exit_failed_run = 1;
 constexpr int exit_bad_input = 2;
 
-// Runs `body`, turning input errors into a message and exit status 2.
-template <class F> int guarded(F&& body) {
+}  // namespace
+
+int guarded(const std::function<int()>& body) {
     try {
         return body();
     } catch (const models::ModelError& e) {
@@ -34,6 +35,8 @@ template <class F> int guarded(F&& body) {
     }
     return exit_bad_input;
 }
+
+namespace {
 
 // Writes to the named file, or to standard output for "-".
 class Output {
@@ -142,7 +145,7 @@ int run_simulate(const SimulateArgs& args) {
         const auto& st = result.stats;
         std::cerr << fmt::format("{}: {} states, {} reactions, {} linear solver; {} steps, {} RHS, {} Jacobian evaluations\n",
                                  model.name, n, system.reaction_ids().size(),
-                                 solver::to_string(to_options(args.solver).linear_solver), st.steps,
+                                 solver::to_string(result.linear_solver), st.steps,
                                  st.rhs_evaluations, st.jacobian_evaluations);
         if (result.failure) {
             std::cerr << fmt::format("error: integration failed at t = {:.6g} s: {}\n", result.failure->time, result.failure->message);

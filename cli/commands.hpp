@@ -2,6 +2,7 @@
 // Each returns the process exit status: 0 success, 1 failed run, 2 bad input.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,5 +53,19 @@ struct GraphArgs {
     std::string format;
 };
 int run_graph(const GraphArgs& args);
+
+struct SweepArgs {
+    std::string scenario;
+    std::string output;
+    unsigned threads = 0;
+    bool quiet = false;
+    bool no_trajectories = false;
+    bool fail_on_expectations = false;
+    SolverArgs solver;
+};
+int run_sweep(const SweepArgs& args);
+
+// Runs `body`, turning input errors into a message on stderr and exit status 2.
+int guarded(const std::function<int()>& body);
 
 }  // namespace ntsim::cli

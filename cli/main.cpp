@@ -44,6 +44,17 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "dot"}));
     graph_cmd->callback([&] { status = run_graph(graph); });
 
+    SweepArgs sweep;
+    auto* sweep_cmd = app.add_subcommand("sweep", "Run a scenario's sweep in parallel and write a results directory");
+    sweep_cmd->add_option("scenario", sweep.scenario, "Scenario JSON file")->required();
+    sweep_cmd->add_option("-o,--output", sweep.output, "Results directory")->required();
+    sweep_cmd->add_option("--threads", sweep.threads, "Worker threads (0: all cores)")->default_val(0);
+    sweep_cmd->add_flag("--quiet", sweep.quiet, "No progress or per-run messages");
+    sweep_cmd->add_flag("--no-trajectories", sweep.no_trajectories, "Write only the summary tables, not trajectories.csv");
+    sweep_cmd->add_flag("--fail-on-expectations", sweep.fail_on_expectations, "Exit with status 3 if any expectation fails");
+    add_solver_options(*sweep_cmd, sweep.solver);
+    sweep_cmd->callback([&] { status = run_sweep(sweep); });
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

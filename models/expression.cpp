@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdint>
 #include <iterator>
 #include <limits>
 #include <numbers>
@@ -23,8 +22,8 @@ constexpr std::size_t max_nesting = 1000;
 
 constexpr std::size_t unlimited = std::numeric_limits<std::size_t>::max();
 
-// Binding strength, weakest first; the parser descends through it and the printer uses it to
-// decide where parentheses are needed.
+// Binding strength, weakest first; the parser climbs it and the printer uses it to decide where
+// parentheses are needed.
 enum class Level { logical_or, logical_and, equality, relational, additive, multiplicative, unary,
                    power, atom };
 

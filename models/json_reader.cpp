@@ -135,6 +135,13 @@ std::optional<JsonReader> JsonReader::optional(const char* key) const {
     return at(key);
 }
 
+std::vector<std::string> JsonReader::keys() const {
+    std::vector<std::string> names;
+    if (value_.is_object())
+        for (const auto& [key, v] : value_.items()) names.push_back(key);
+    return names;
+}
+
 std::string JsonReader::string() const {
     if (value_.is_string()) return value_.get<std::string>();
     wrong_type("a string");
@@ -171,6 +178,23 @@ double JsonReader::quantity(const char* value_key, const char* unit_key, const D
         unit.fail(e.what());
         return number;
     }
+}
+
+SourceKind classify_source(const JsonReader& entry, const std::string& text) {
+    for (const auto& [prefix, kind] : {std::pair{"assumed", SourceKind::assumed},
+                                       std::pair{"calibrated", SourceKind::calibrated}}) {
+        const std::string p = prefix;
+        if (text.rfind(p, 0) != 0) continue;
+        std::string reason = text.substr(p.size());
+        const auto start = reason.find_first_not_of(" :-—");
+        reason = start == std::string::npos ? "" : reason.substr(start);
+        if (reason.size() < 3)
+            entry.fail(fmt::format("'{}' needs a reason: write \"{}: <{}>\"", p, p,
+                                   kind == SourceKind::assumed ? "why this value" : "what it was calibrated to"));
+        return kind;
+    }
+    if (text.size() < 3) entry.fail("a source must be a citation, \"assumed: <reason>\" or \"calibrated: <to what>\"");
+    return SourceKind::citation;
 }
 
 bool is_identifier(const std::string& text) {

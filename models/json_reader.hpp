@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/load.hpp"
+#include "models/model.hpp"
 #include "models/units.hpp"
 
 namespace ntsim::models {
@@ -37,6 +38,7 @@ public:
     bool require_object(const char* expected = "an object") const;
     bool require_array() const;
     bool is_string() const { return value_.is_string(); }
+    bool is_number() const { return value_.is_number(); }
     std::size_t size() const { return value_.is_array() ? value_.size() : 0; }
 
     // Reports every key not in `allowed`, listing the allowed ones.
@@ -45,6 +47,7 @@ public:
     JsonReader at(const char* key) const;       // missing key: reported at this entry
     JsonReader at(std::size_t index) const;
     std::optional<JsonReader> optional(const char* key) const;
+    std::vector<std::string> keys() const;      // of an object, in document order
 
     // Typed reads: on a wrong type, report and return a neutral value.
     std::string string() const;
@@ -68,6 +71,10 @@ private:
 };
 
 bool is_identifier(const std::string& text);
+
+// The kind of a `source` entry: a citation, "assumed: <reason>" or "calibrated: <to what>"; a
+// bare "assumed" or an empty source is reported at `entry`.
+SourceKind classify_source(const JsonReader& entry, const std::string& text);
 
 // "A, B, C" with the names closest to `wanted` first, at most ten, for "known: ..." hints.
 std::string known_list(std::vector<std::string> names, const std::string& wanted);

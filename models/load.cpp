@@ -80,7 +80,7 @@ public:
         const JsonReader root(problems_, shown_name, document, "");
         root.require_object();
         root.check_keys({"name", "description", "module", "include", "notes", "compartments",
-                         "species", "parameters", "reactions", "observables"});
+                         "species", "parameters", "reactions", "observables", "compound"});
         problems_.throw_if_any();
 
         stack_.push_back(key);
@@ -96,7 +96,12 @@ public:
                 const std::string target_name = (fs::path(shown_name).parent_path() / relative).lexically_normal().string();
                 include_pointer_ = entry.pointer();
                 if (!fs::exists(target)) {
-                    problems_.fail(shown_name, entry.pointer(), fmt::format("included file '{}' not found (looked for {})", relative, target.string()));
+                    // Name the chain (as for a cycle) when this file was itself included: the fix may be upstream.
+                    std::string chain;
+                    for (const auto& f : stack_names_) chain += (chain.empty() ? "" : " -> ") + f;
+                    problems_.fail(shown_name, entry.pointer(),
+                                   fmt::format("included file '{}' not found (looked for {}){}", relative, target.string(),
+                                               stack_names_.size() > 1 ? "; include chain: " + chain : ""));
                 }
                 load_file(target, target_name);
             }
@@ -131,23 +136,6 @@ private:
     std::vector<SourceFile> files_;
 };
 
-SourceKind classify_source(const JsonReader& entry, const std::string& text) {
-    for (const auto& [prefix, kind] : {std::pair{"assumed", SourceKind::assumed},
-                                       std::pair{"calibrated", SourceKind::calibrated}}) {
-        const std::string p = prefix;
-        if (text.rfind(p, 0) != 0) continue;
-        std::string reason = text.substr(p.size());
-        const auto start = reason.find_first_not_of(" :-—");
-        reason = start == std::string::npos ? "" : reason.substr(start);
-        if (reason.size() < 3)
-            entry.fail(fmt::format("'{}' needs a reason: write \"{}: <{}>\"", p, p,
-                                   kind == SourceKind::assumed ? "why this value" : "what it was calibrated to"));
-        return kind;
-    }
-    if (text.size() < 3) entry.fail("a source must be a citation, \"assumed: <reason>\" or \"calibrated: <to what>\"");
-    return SourceKind::citation;
-}
-
 class ModelBuilder {
 public:
     ModelBuilder(Problems& problems, std::vector<SourceFile>& files) : problems_(problems), files_(files) {}
@@ -167,6 +155,7 @@ public:
         problems_.throw_if_any();
         for (const auto& f : files_) read_observables(f);
         for (const auto& f : files_) read_reactions(f);
+        for (const auto& f : files_) read_compound(f);
         check_rate_constants_non_negative();
         problems_.throw_if_any();
         return std::move(model_);
@@ -175,7 +164,9 @@ public:
 private:
     // Registers `id` for the entity about to be appended to its list; reports bad and duplicate ids.
     bool declare(const JsonReader& entry, const std::string& id, EntityKind kind, std::size_t index) {
-        if (entry.at("id").has_failed()) return false;
+        // optional(), not at(): a missing id was reported when the entry's id was read.
+        const auto id_entry = entry.optional("id");
+        if (!id_entry || id_entry->has_failed()) return false;
         if (!is_identifier(id)) {
             entry.at("id").fail(fmt::format("'{}' is not a valid id (letters, digits and '_', not starting with a digit)", id));
             return false;
@@ -341,6 +332,114 @@ private:
         }
     }
 
+    // A compound file is a model fragment (its PK species and reactions) plus this block: how doses
+    // enter and which pathway parameters the compound changes.
+    void read_compound(const SourceFile& f) {
+        const JsonReader root(problems_, f.name, f.document, "");
+        auto block = root.optional("compound");
+        if (!block || !block->require_object()) return;
+        block->check_keys({"id", "name", "molar_mass", "routes", "effects", "notes"});
+        Compound c;
+        c.id = block->at("id").string();
+        c.name = block->optional("name") ? block->at("name").string() : c.id;
+        c.origin = {f.name, block->pointer()};
+        if (!is_identifier(c.id) && !block->at("id").has_failed()) block->at("id").fail(fmt::format("'{}' is not a valid compound id", c.id));
+        if (model_.compound_index(c.id)) block->at("id").fail(fmt::format("duplicate compound '{}'", c.id));
+        if (auto p = parameter_with_dimension(block->at("molar_mass"), Dimension::mass() / Dimension::amount())) c.molar_mass = *p;
+
+        const JsonReader routes = block->at("routes");
+        if (routes.require_object("an object of routes, e.g. {\"oral\": {...}}")) {
+            for (const auto& name : routes.keys()) {
+                const JsonReader r = routes.at(name.c_str());
+                if (!r.require_object()) continue;
+                r.check_keys({"species", "volume", "bioavailability"});
+                Route route;
+                route.name = name;
+                if (auto sp = species_by_id(r.at("species"))) route.species = *sp;
+                if (auto v = parameter_with_dimension(r.at("volume"), Dimension::volume() / Dimension::mass())) route.volume = *v;
+                if (auto b = r.optional("bioavailability"))
+                    if (auto p = parameter_with_dimension(*b, Dimension::none())) route.bioavailability = *p;
+                c.routes.push_back(route);
+            }
+        }
+        if (auto effects = block->optional("effects")) {
+            effects->require_array();
+            for (std::size_t i = 0; i < effects->size(); ++i) read_effect(effects->at(i), c.id);
+        }
+        model_.compounds.push_back(std::move(c));
+    }
+
+    void read_effect(const JsonReader& e, const std::string& compound) {
+        if (!e.require_object()) return;
+        e.check_keys({"id", "target", "type", "driver", "Emax", "Imax", "EC50", "IC50", "n", "notes"});
+        Effect effect;
+        effect.id = e.at("id").string();
+        effect.compound = compound;
+        effect.origin = {e.file(), e.pointer()};
+        const JsonReader target = e.at("target");
+        const std::string target_id = target.string();
+        if (auto p = model_.parameter_index(target_id)) effect.target = *p;
+        else if (!target.has_failed())
+            target.fail(fmt::format("unknown target parameter '{}'; known: {}", target_id, known_list(parameter_ids(), target_id)));
+        const auto driver = species_by_id(e.at("driver"));
+        if (driver) effect.driver = *driver;
+
+        const JsonReader type = e.at("type");
+        const std::string kind = type.string();
+        const bool inhibit = kind == "inhibit";
+        if (kind == "scale") effect.kind = EffectKind::scale;
+        else if (inhibit) effect.kind = EffectKind::inhibit;
+        else if (kind == "add") effect.kind = EffectKind::add;
+        else if (!type.has_failed()) {
+            type.fail(fmt::format("unknown effect type '{}'; allowed: scale, inhibit, add", kind));
+            return;
+        }
+        const char* potency_key = inhibit ? "IC50" : "EC50";
+        const auto potency = parameter_with_dimension(e.at(potency_key), Dimension::concentration());
+        std::optional<int> hill;
+        if (auto n = e.optional("n")) hill = parameter_with_dimension(*n, Dimension::none());
+        std::optional<int> efficacy;
+        if (inhibit) {
+            if (auto imax = e.optional("Imax")) efficacy = parameter_with_dimension(*imax, Dimension::none());
+        } else {
+            // Emax of 'add' carries the target's unit; of 'scale' it is a fraction.
+            const Dimension wanted = kind == "add" && effect.target < static_cast<int>(model_.parameters.size())
+                                         ? model_.parameters[effect.target].dimension : Dimension::none();
+            efficacy = parameter_with_dimension(e.at("Emax"), wanted);
+        }
+        if (!driver || !potency || e.has_failed()) return;
+
+        const ExprPtr c = symbol(model_.species[effect.driver].id);
+        const ExprPtr n = hill ? symbol(model_.parameters[*hill].id) : number(1.0);
+        const ExprPtr cn = make(Op::pow, {c, n});
+        const ExprPtr occupancy = make(Op::div, {cn, make(Op::add, {make(Op::pow, {symbol(model_.parameters[*potency].id), n}), cn})});
+        const ExprPtr scaled = make(Op::mul, {efficacy ? symbol(model_.parameters[*efficacy].id) : number(1.0), occupancy});
+        switch (effect.kind) {
+            case EffectKind::scale: effect.term = make(Op::add, {number(1.0), scaled}); break;
+            case EffectKind::inhibit: effect.term = make(Op::sub, {number(1.0), scaled}); break;
+            case EffectKind::add: effect.term = scaled; break;
+        }
+        model_.effects.push_back(std::move(effect));
+    }
+
+    // A parameter reference (by id) whose unit must have `dimension`.
+    std::optional<int> parameter_with_dimension(const JsonReader& entry, const Dimension& dimension) {
+        const std::string id = entry.string();
+        if (entry.has_failed()) return std::nullopt;
+        const auto index = model_.parameter_index(id);
+        if (!index) {
+            entry.fail(fmt::format("unknown parameter '{}'; known: {}", id, known_list(parameter_ids(), id)));
+            return std::nullopt;
+        }
+        const Parameter& p = model_.parameters[*index];
+        if (!(p.dimension == dimension)) {
+            entry.fail(fmt::format("parameter '{}' has unit '{}' ({}), but this place needs {}", id, p.unit,
+                                   to_string(p.dimension), to_string(dimension)));
+            return std::nullopt;
+        }
+        return index;
+    }
+
     std::vector<SpeciesRef> read_species_refs(const JsonReader& list) {
         std::vector<SpeciesRef> refs;
         if (!list.require_array()) return refs;
@@ -407,11 +506,12 @@ private:
             rate.check_keys({"type", "kf", "kr"});
             const double order = total_order(r.reactants);
             const ExprPtr kf = rate_parameter(rate.at("kf"), Dimension::concentration().pow(1) / Dimension::time(), order);
+            const auto kr_entry = rate.optional("kr");
+            const ExprPtr kr = kr_entry ? rate_parameter(*kr_entry, Dimension::concentration() / Dimension::time(), total_order(r.products))
+                                        : nullptr;
+            if (!kf || (kr_entry && !kr)) return;  // rate_parameter has reported why; make() rejects null
             ExprPtr v = make(Op::mul, {kf, mass_action_product(r.reactants)});
-            if (auto kr_entry = rate.optional("kr")) {
-                const ExprPtr kr = rate_parameter(*kr_entry, Dimension::concentration() / Dimension::time(), total_order(r.products));
-                v = make(Op::sub, {v, make(Op::mul, {kr, mass_action_product(r.products)})});
-            }
+            if (kr) v = make(Op::sub, {v, make(Op::mul, {kr, mass_action_product(r.products)})});
             r.rate = v;
         } else if (type == "michaelis_menten") {
             r.kind = RateLawKind::michaelis_menten;
@@ -435,7 +535,8 @@ private:
                     rate.at("kcat").fail(fmt::format("'kcat' needs exactly one modifier with role 'enzyme', found {}", enzymes.size()));
                     return;
                 }
-                vmax = make(Op::mul, {rate_parameter(*kcat_entry, Dimension::none() / Dimension::time(), 0), symbol(enzymes[0])});
+                if (const ExprPtr kcat = rate_parameter(*kcat_entry, Dimension::none() / Dimension::time(), 0))
+                    vmax = make(Op::mul, {kcat, symbol(enzymes[0])});
             } else if (vmax_entry) {
                 vmax = rate_parameter(*vmax_entry, Dimension::concentration() / Dimension::time(), 0);
             } else {
@@ -561,7 +662,31 @@ private:
             if (reaction && it->second.kind == EntityKind::species && !takes_part(*reaction, it->second.index))
                 where.fail(fmt::format("the rate reads species '{}', which is not a reactant, product or modifier of "
                                        "reaction '{}'; add it to 'modifiers' with its role", name, reaction->id));
+            // Reading a species through an observable is still an influence the graph must show.
+            if (reaction && it->second.kind == EntityKind::observable)
+                for (int s : species_read_by(it->second.index))
+                    if (!takes_part(*reaction, s))
+                        where.fail(fmt::format("the rate reads species '{}' through observable '{}', which is not a reactant, "
+                                               "product or modifier of reaction '{}'; add it to 'modifiers' with its role",
+                                               model_.species[s].id, name, reaction->id));
         }
+    }
+
+    // Species observable `index` reads, directly or through the observables declared before it;
+    // memoised, since observables built from observables would otherwise be walked exponentially often.
+    const std::set<int>& species_read_by(int index) {
+        if (const auto it = species_read_by_observable_.find(index); it != species_read_by_observable_.end()) return it->second;
+        std::set<int> read;
+        if (const ExprPtr& e = model_.observables[index].expression) {
+            for (const std::string& name : symbols(e)) {
+                if (auto s = model_.species_index(name)) read.insert(*s);
+                else if (auto inner = model_.observable_index(name); inner && *inner < index) {  // a self-reference is reported elsewhere
+                    const std::set<int>& more = species_read_by(*inner);
+                    read.insert(more.begin(), more.end());
+                }
+            }
+        }
+        return species_read_by_observable_.emplace(index, std::move(read)).first->second;
     }
 
     static bool takes_part(const Reaction& r, int index) {
@@ -591,6 +716,7 @@ private:
     std::vector<SourceFile>& files_;
     Model model_;
     std::set<int> rate_constants_;
+    std::unordered_map<int, std::set<int>> species_read_by_observable_;
 };
 
 Model load_tree(const std::function<void(IncludeLoader&)>& start) {
@@ -606,6 +732,14 @@ Model load_tree(const std::function<void(IncludeLoader&)>& start) {
 
 Model load(const fs::path& file) {
     return load_tree([&](IncludeLoader& loader) { loader.load_file(file, file.string()); });
+}
+
+Model load(const std::vector<fs::path>& files) {
+    if (files.empty()) throw std::invalid_argument("models::load: no files given");
+    Model model = load_tree([&](IncludeLoader& loader) {
+        for (auto it = files.rbegin(); it != files.rend(); ++it) loader.load_file(*it, it->string());
+    });
+    return model;
 }
 
 Model load_from_string(const std::string& text, const fs::path& file) {

@@ -28,6 +28,10 @@ private:
 
 Model load(const std::filesystem::path& file);
 
+// Loads several top files (e.g. a pathway model and compound files) into one model; the first
+// names it.
+Model load(const std::vector<std::filesystem::path>& files);
+
 // Loads from text; `file` is the name used in messages and the base for relative includes.
 Model load_from_string(const std::string& text, const std::filesystem::path& file);
 

@@ -17,6 +17,21 @@ std::optional<int> Model::observable_index(const std::string& id) const { return
 std::optional<int> Model::compartment_index(const std::string& id) const { return find_kind(*this, id, EntityKind::compartment); }
 std::optional<int> Model::reaction_index(const std::string& id) const { return find_kind(*this, id, EntityKind::reaction); }
 
+std::optional<int> Model::compound_index(const std::string& id) const {
+    for (std::size_t i = 0; i < compounds.size(); ++i)
+        if (compounds[i].id == id) return static_cast<int>(i);
+    return std::nullopt;
+}
+
+std::string to_string(EffectKind kind) {
+    switch (kind) {
+        case EffectKind::scale: return "scale";
+        case EffectKind::inhibit: return "inhibit";
+        case EffectKind::add: return "add";
+    }
+    return "?";
+}
+
 std::string to_string(ModifierRole role) {
     switch (role) {
         case ModifierRole::enzyme: return "enzyme";

@@ -85,6 +85,36 @@ struct Observable {
     Origin origin;
 };
 
+// How a compound's concentration changes a pathway parameter p (C: the driver concentration,
+// h = C^n/(K^n + C^n)): scale p*(1 + Emax*h); inhibit p*(1 - Imax*h); add p + Emax*h.
+enum class EffectKind { scale, inhibit, add };
+
+struct Effect {
+    std::string id;
+    std::string compound;
+    int target = 0;                 // parameter index
+    int driver = 0;                 // species index (usually the brain concentration)
+    EffectKind kind = EffectKind::scale;
+    ExprPtr term;                   // the factor (scale, inhibit) or addend (add), over model ids
+    Origin origin;
+};
+
+// Where a dose goes and how mass per body mass becomes a concentration.
+struct Route {
+    std::string name;               // oral, ip, iv, intranasal, ...
+    int species = 0;                // the species the dose is added to
+    int volume = 0;                 // parameter: distribution volume of that species, L per g body mass
+    int bioavailability = -1;       // parameter (dimensionless) or -1 for complete
+};
+
+struct Compound {
+    std::string id;
+    std::string name;
+    int molar_mass = 0;             // parameter index, g/nmol internally
+    std::vector<Route> routes;
+    Origin origin;
+};
+
 enum class EntityKind { compartment, species, parameter, reaction, observable };
 
 struct EntityRef {
@@ -101,6 +131,8 @@ struct Model {
     std::vector<Parameter> parameters;
     std::vector<Reaction> reactions;
     std::vector<Observable> observables;
+    std::vector<Compound> compounds;
+    std::vector<Effect> effects;
     std::unordered_map<std::string, EntityRef> ids;  // every id; one namespace, as in SBML
 
     std::optional<int> species_index(const std::string& id) const;
@@ -108,9 +140,11 @@ struct Model {
     std::optional<int> observable_index(const std::string& id) const;
     std::optional<int> compartment_index(const std::string& id) const;
     std::optional<int> reaction_index(const std::string& id) const;
+    std::optional<int> compound_index(const std::string& id) const;
 };
 
 std::string to_string(ModifierRole role);
+std::string to_string(EffectKind kind);
 std::string to_string(EntityKind kind);  // "species", "parameter", ...
 std::string to_string(RateLawKind kind);
 

@@ -5,3 +5,4 @@
 #include "models/load.hpp"
 #include "models/model.hpp"
 #include "models/network.hpp"
+#include "models/region.hpp"

@@ -87,6 +87,15 @@ Network::Network(const Model& model) : model_(model), graph_(model.species.size(
         for (const auto& m : reaction.modifiers)
             boost::add_edge(species_vertex(m.species), rv, {role_of(m.role), 0.0}, graph_);
     }
+    // A compound's concentration acts on every reaction whose rate reads the targeted parameter.
+    for (const auto& effect : model.effects) {
+        const std::string& target = model.parameters[effect.target].id;
+        const EdgeRole role = effect.kind == EffectKind::inhibit ? EdgeRole::inhibitor : EdgeRole::activator;
+        for (std::size_t r = 0; r < model.reactions.size(); ++r) {
+            if (symbols(model.reactions[r].rate).count(target))
+                boost::add_edge(species_vertex(effect.driver), reaction_vertex(static_cast<int>(r)), {role, 0.0}, graph_);
+        }
+    }
 }
 
 std::string Network::label(Vertex v) const {
@@ -104,34 +113,45 @@ std::vector<int> Network::downstream(int species) const {
 
 std::vector<std::vector<Vertex>> Network::paths(int from_species, int to_species, std::size_t max_paths) const {
     std::vector<std::vector<Vertex>> found;
+    if (from_species == to_species || max_paths == 0) return found;
     std::vector<Vertex> path{species_vertex(from_species)};
     std::vector<bool> on_path(boost::num_vertices(graph_), false);
     on_path[path.front()] = true;
     const Vertex target = species_vertex(to_species);
     std::size_t steps = 0;
+    bool longer_paths_possible = false;
 
-    // Depth-first enumeration of simple paths; collects more than asked for so that sorting by
-    // length returns the shortest ones.
-    const std::size_t wanted = max_paths * 4;
-    auto visit = [&](auto&& self, Vertex v) -> void {
-        if (found.size() >= wanted || ++steps > max_search_steps) return;
-        for (auto [e, end] = boost::out_edges(v, graph_); e != end; ++e) {
+    // Iterative deepening: round `length` collects the simple paths of exactly that many vertices,
+    // so the answer is shortest first even when there are more paths than max_paths. (A single
+    // depth-first pass that stops after a few finds can miss a short path listed late.)
+    auto visit = [&](auto&& self, std::size_t length) -> void {
+        if (found.size() >= max_paths || ++steps > max_search_steps) return;
+        for (auto [e, end] = boost::out_edges(path.back(), graph_); e != end; ++e) {
             const Vertex next = boost::target(*e, graph_);
             if (on_path[next]) continue;
-            path.push_back(next);
-            if (next == target) {
-                found.push_back(path);
-            } else {
+            if (path.size() + 1 == length) {
+                if (next == target) {
+                    found.push_back(path);
+                    found.back().push_back(next);
+                    if (found.size() >= max_paths) return;
+                } else {
+                    longer_paths_possible = true;
+                }
+            } else if (next != target) {  // a shorter path to the target was listed in an earlier round
+                path.push_back(next);
                 on_path[next] = true;
-                self(self, next);
+                self(self, length);
                 on_path[next] = false;
+                path.pop_back();
             }
-            path.pop_back();
         }
     };
-    if (from_species != to_species) visit(visit, path.front());
-    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
-    if (found.size() > max_paths) found.resize(max_paths);
+    // Species and reactions alternate, so a path between two species has an odd vertex count.
+    for (std::size_t length = 3; found.size() < max_paths && steps <= max_search_steps; length += 2) {
+        longer_paths_possible = false;
+        visit(visit, length);
+        if (!longer_paths_possible) break;
+    }
     return found;
 }
 

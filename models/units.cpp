@@ -43,6 +43,8 @@ std::string to_string(const Dimension& dimension) {
     }
     if (numerator.empty() && denominator.empty()) return "dimensionless";
     if (denominator.empty()) return numerator;
+    // Brackets: "1/concentration*time" would read as time/concentration, here as in the unit grammar.
+    if (denominator.find('*') != std::string::npos) denominator = "(" + denominator + ")";
     return fmt::format("{}/{}", numerator.empty() ? "1" : numerator, denominator);
 }
 
@@ -181,11 +183,16 @@ double parse_duration_s(std::string_view text) {
         throw UnitError(fmt::format("expected a time such as 2h, 30min or 90s, got '{}'", text));
     }
     const std::string rest = owned.substr(used);
-    if (rest.find_first_not_of(' ') == std::string::npos) return value;
-    const Unit unit = parse_unit(rest);
-    if (!(unit.dimension == Dimension::time()))
-        throw UnitError(fmt::format("'{}' is not a time (it is {})", text, to_string(unit.dimension)));
-    return value * unit.to_internal;
+    double seconds = value;
+    if (rest.find_first_not_of(' ') != std::string::npos) {
+        const Unit unit = parse_unit(rest);
+        if (!(unit.dimension == Dimension::time()))
+            throw UnitError(fmt::format("'{}' is not a time (it is {})", text, to_string(unit.dimension)));
+        seconds = value * unit.to_internal;
+    }
+    // stod also reads "inf" and "nan", and 1e308h overflows; none is a time a run can end at.
+    if (!std::isfinite(seconds)) throw UnitError(fmt::format("expected a finite time such as 2h, 30min or 90s, got '{}'", text));
+    return seconds;
 }
 
 }  // namespace ntsim::models

@@ -26,7 +26,7 @@ struct Dimension {
     bool operator==(const Dimension&) const = default;
 };
 
-// Readable form such as "concentration^-1/time"; used in error messages.
+// Readable form such as "1/(concentration*time)"; used in error messages.
 std::string to_string(const Dimension& dimension);
 
 struct Unit {

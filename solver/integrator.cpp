@@ -150,6 +150,13 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
         s.initialised = true;
     } else {
         check(CVodeReInit(cv, t0, s.y.get()), "Integrator::start", "CVodeReInit", s.errors, CVodeGetReturnFlagName);
+        // KLU keeps the pivot order of its first factorisation; refactoring with another run's
+        // pivots would make results depend on which runs shared this integrator (and so on the
+        // thread count). A partial re-init forces a fresh factorisation.
+        if (kind_ == LinearSolverKind::klu)
+            check(SUNLinSol_KLUReInit(s.linear_solver.get(), s.matrix.get(),
+                                      static_cast<sunindextype>(system_.jacobian_pattern().rows.size()), SUNKLU_REINIT_PARTIAL),
+                  "Integrator::start", "SUNLinSol_KLUReInit", s.errors, nullptr);
     }
 }
 
@@ -255,6 +262,7 @@ SimulationResult simulate(const OdeSystem& system, std::span<const double> input
         result.trajectory.observables.insert(result.trajectory.observables.end(), observed.begin(), observed.end());
     }
     result.stats = integrator.stats();
+    result.linear_solver = integrator.linear_solver();
     result.failure = integrator.failure();
     return result;
 }

@@ -97,6 +97,7 @@ struct Trajectory {
 struct SimulationResult {
     Trajectory trajectory;
     SolverStats stats;
+    LinearSolverKind linear_solver = LinearSolverKind::automatic;  // the one actually used
     std::optional<IntegrationFailure> failure;  // empty when the run reached the last time
 };
 

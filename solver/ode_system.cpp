@@ -91,11 +91,27 @@ OdeSystem compile(const models::Network& network) {
     };
     for (const auto& o : model.observables) expanded_observables.emplace(o.id, expand(o.expression));
 
+    // Compound effects: a targeted parameter p becomes p * (scale and inhibit factors) + addends.
+    std::unordered_map<std::string, ExprPtr> effective_parameter;
+    for (const auto& effect : model.effects) {
+        const std::string& id = model.parameters[effect.target].id;
+        auto [it, fresh] = effective_parameter.emplace(id, models::symbol(id));
+        const bool additive = effect.kind == models::EffectKind::add;
+        it->second = models::make(additive ? models::Op::add : models::Op::mul, {it->second, effect.term});
+    }
+    auto apply_effects = [&](const ExprPtr& e) {
+        if (effective_parameter.empty()) return e;
+        return models::substitute(e, [&](const std::string& name) -> ExprPtr {
+            const auto it = effective_parameter.find(name);
+            return it == effective_parameter.end() ? nullptr : it->second;
+        });
+    };
+
     // Rates, in reaction order (the graph's reaction vertices follow the model's reactions).
     TapeBuilder rate_builder(resolve, sys.time_slot_ + 1);
     std::vector<ExprPtr> rates;
     for (std::size_t r = 0; r < model.reactions.size(); ++r) {
-        rates.push_back(expand(model.reactions[r].rate));
+        rates.push_back(apply_effects(expand(model.reactions[r].rate)));
         sys.rate_slots_.push_back(rate_builder.emit(rates.back()));
     }
     sys.rate_tape_ = rate_builder.finish();

@@ -1,0 +1,176 @@
+// Benchmark driver: times K parameter-perturbed runs of one ntsim model, mimicking the C/CVODE
+// program written by shared/bench/gen_network.py (same output times, perturbation, re-used
+// integrator and printed fields), so bench/run can compare the two line by line.
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <ctime>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "models/load.hpp"
+#include "models/network.hpp"
+#include "solver/solver.hpp"
+
+namespace {
+
+using namespace ntsim;
+
+// The perturbation rule of gen_network.py (its json form's "perturbation" block): run 0 is
+// nominal; run r > 0 multiplies every parameter, in declaration order, by a log-uniform factor in
+// [0.8, 1.25] drawn from splitmix64 seeded with seed*1000003 + r.
+constexpr double perturbation_low = 0.8;
+constexpr double perturbation_high = 1.25;
+constexpr std::uint64_t seed_stride = 1000003ULL;
+constexpr double two_to_minus_53 = 1.0 / 9007199254740992.0;
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+// Multiplies inputs[0, parameter_count) in place; the remaining inputs (constant species,
+// compartment sizes) are not parameters and stay as they are.
+void perturb(std::vector<double>& inputs, std::size_t parameter_count, int run, std::uint64_t seed) {
+    if (run == 0) return;
+    std::uint64_t state = seed * seed_stride + static_cast<std::uint64_t>(run);
+    const double lo = std::log(perturbation_low), hi = std::log(perturbation_high);
+    for (std::size_t i = 0; i < parameter_count; ++i) {
+        const double u = static_cast<double>(splitmix64(state) >> 11) * two_to_minus_53;
+        inputs[i] *= std::exp(lo + (hi - lo) * u);
+    }
+}
+
+double wall_seconds() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+struct Args {
+    std::string model;
+    int runs = 20;
+    double t_end_s = 3600.0;
+    int points = 100;
+    std::uint64_t seed = 1;
+    double rtol = 1e-6;
+    double atol = 1e-9;
+    std::string linear_solver = "automatic";
+    bool per_run = false;
+};
+
+solver::LinearSolverKind kind_of(const std::string& name) {
+    if (name == "dense") return solver::LinearSolverKind::dense;
+    if (name == "klu") return solver::LinearSolverKind::klu;
+    return solver::LinearSolverKind::automatic;
+}
+
+int run(const Args& args) {
+    const double load_start = wall_seconds();
+    const models::Model model = models::load(args.model);
+    const models::Network network(model);
+    const solver::OdeSystem system = solver::compile(network);
+    const double load_compile_seconds = wall_seconds() - load_start;
+
+    // The perturbation relies on parameters coming first among the inputs, in model order.
+    const std::size_t parameter_count = model.parameters.size();
+    for (std::size_t i = 0; i < parameter_count; ++i) {
+        if (i >= system.input_ids().size() || system.input_ids()[i] != model.parameters[i].id)
+            throw std::logic_error(fmt::format("input {} is not parameter '{}'", i, model.parameters[i].id));
+    }
+
+    // linspace(0, t_end, points), as the C driver computes it.
+    std::vector<double> output_times(static_cast<std::size_t>(args.points));
+    for (int i = 0; i < args.points; ++i)
+        output_times[static_cast<std::size_t>(i)] = args.points > 1 ? args.t_end_s * i / (args.points - 1) : args.t_end_s;
+
+    solver::SolverOptions options;
+    options.rtol = args.rtol;
+    options.atol = args.atol;
+    options.linear_solver = kind_of(args.linear_solver);
+
+    const std::size_t n = system.size();
+    std::vector<double> trajectory(output_times.size() * n);  // kept, like the C driver's output array
+    std::vector<double> final0;
+    std::vector<long> run_steps;
+    std::vector<double> run_seconds;
+    solver::SolverStats stats0;
+
+    const double t0 = wall_seconds(), c0 = cpu_seconds();
+    solver::Integrator integrator(system, options);
+    for (int r = 0; r < args.runs; ++r) {
+        const double run_start = wall_seconds();
+        std::vector<double> inputs = system.default_inputs();
+        perturb(inputs, parameter_count, r, args.seed);
+        integrator.start(0.0, system.default_state(), inputs);
+        for (std::size_t k = 0; k < output_times.size(); ++k) {
+            if (!integrator.advance(output_times[k], args.t_end_s)) {
+                const auto& failure = *integrator.failure();
+                throw std::runtime_error(fmt::format("run {} failed at t = {} s: {}", r, failure.time, failure.message));
+            }
+            const auto x = integrator.state();
+            std::copy(x.begin(), x.end(), trajectory.begin() + static_cast<std::ptrdiff_t>(k * n));
+        }
+        const solver::SolverStats stats = integrator.stats();
+        run_steps.push_back(stats.steps);
+        run_seconds.push_back(wall_seconds() - run_start);
+        if (r == 0) {
+            stats0 = stats;
+            const auto x = integrator.state();
+            final0.assign(x.begin(), x.end());
+        }
+    }
+    const double elapsed = wall_seconds() - t0, cpu_elapsed = cpu_seconds() - c0;
+
+    fmt::print("impl: ntsim CVODE BDF, {} linear solver, symbolic Jacobian (nnz={})\n",
+               solver::to_string(integrator.linear_solver()), system.jacobian_pattern().rows.size());
+    fmt::print("species: {} runs: {} t_end: {} points: {}\n", n, args.runs, args.t_end_s, args.points);
+    fmt::print("load_compile_seconds: {:.6f}\n", load_compile_seconds);
+    fmt::print("total_seconds: {:.6f}\n", elapsed);
+    fmt::print("seconds_per_sim: {:.6e}\n", elapsed / args.runs);
+    fmt::print("cpu_seconds_per_sim: {:.6e}\n", cpu_elapsed / args.runs);
+    fmt::print("run0_steps: {}\nrun0_rhs_evals: {}\nrun0_jac_evals: {}\nrun0_lu_setups: {}\n", stats0.steps,
+               stats0.rhs_evaluations, stats0.jacobian_evaluations, stats0.linear_setups);
+    if (args.per_run) {
+        fmt::print("run_steps: {}\n", fmt::join(run_steps, " "));
+        fmt::print("run_seconds:");
+        for (double s : run_seconds) fmt::print(" {:.4e}", s);
+        fmt::print("\n");
+    }
+    for (std::size_t i = 0; i < n; ++i) fmt::print("final {} {:.10e}\n", system.state_ids()[i], final0[i]);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args args;
+    CLI::App app{"ntsim_bench: time K perturbed runs of a model the way shared/bench's C driver does"};
+    app.add_option("model", args.model, "ntsim model file (bench/convert_network.py output)")->required();
+    app.add_option("runs", args.runs, "K: run 0 nominal, runs 1..K-1 perturbed")->default_val(20)->check(CLI::PositiveNumber);
+    app.add_option("--t-end", args.t_end_s, "End time, s (the neutral JSON's simulation.t_end)")->default_val(3600.0);
+    app.add_option("--points", args.points, "Output times, linspace(0, t_end, points)")->default_val(100)->check(CLI::Range(1, 10'000'000));
+    app.add_option("--seed", args.seed, "Perturbation seed (the neutral JSON's perturbation.default_seed)")->default_val(1);
+    app.add_option("--rtol", args.rtol, "Relative tolerance")->default_val(1e-6);
+    app.add_option("--atol", args.atol, "Absolute tolerance, nM")->default_val(1e-9);
+    app.add_option("--linear-solver", args.linear_solver, "dense, klu or automatic (ntsim's own choice)")
+        ->default_val("automatic")->check(CLI::IsMember({"automatic", "dense", "klu"}));
+    app.add_flag("--per-run", args.per_run, "Also print steps and seconds of every run");
+    CLI11_PARSE(app, argc, argv);
+    try {
+        return run(args);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "ntsim_bench: {}\n", e.what());
+        return 1;
+    }
+}

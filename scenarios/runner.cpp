@@ -1,0 +1,162 @@
+// Running a sweep with oneTBB: pre-equilibrations first (one per distinct baseline), then the
+// dosed runs. Each task catches everything, so one failing run never cancels the others.
+#include "scenarios/runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+namespace ntsim::scenarios {
+
+namespace {
+
+constexpr const char* vehicle = "vehicle";
+constexpr double g_per_g_per_mg_per_kg = 1e-6;
+
+// Exact identity of a baseline: the bit patterns of its inputs and initial state.
+std::string baseline_key(const std::vector<double>& inputs, const std::vector<double>& x0) {
+    std::string key;
+    key.reserve((inputs.size() + x0.size()) * 8);
+    for (const auto* v : {&inputs, &x0})
+        for (double d : *v) key.append(reinterpret_cast<const char*>(&d), sizeof d);
+    return key;
+}
+
+}  // namespace
+
+SweepRunner::SweepRunner(const Scenario& scenario)
+    : scenario_(scenario), network_(scenario.model), system_(solver::compile(network_)) {
+    for (const auto& id : scenario.observables) observable_columns_.push_back(*system_.observable_index(id));
+}
+
+void SweepRunner::run_inputs(const RunSettings& settings, std::vector<double>& inputs, std::vector<double>& x0) const {
+    inputs = system_.default_inputs();
+    x0 = system_.default_state();
+    for (const auto& o : scenario_.regions.at(settings.region).overrides) {
+        if (auto i = system_.input_index(o.id)) inputs[*i] = o.value;
+        else x0[*system_.state_index(o.id)] = o.value;
+    }
+    for (const auto& [id, value] : settings.parameters) inputs[*system_.input_index(id)] = value;
+}
+
+std::pair<int, double> SweepRunner::dose_step(const RunSettings& settings, std::span<const double> inputs) const {
+    const models::Model& model = scenario_.model;
+    const auto& compound = model.compounds[*model.compound_index(settings.compound)];
+    const auto route = std::find_if(compound.routes.begin(), compound.routes.end(),
+                                    [&](const models::Route& r) { return r.name == settings.route; });
+    const std::string& species = model.species[route->species].id;
+    const auto state = system_.state_index(species);
+    if (!state) throw std::invalid_argument(fmt::format("dose species '{}' of compound '{}' is constant", species, compound.id));
+    auto input = [&](int parameter) { return inputs[*system_.input_index(model.parameters[parameter].id)]; };
+    const double fraction = route->bioavailability >= 0 ? input(route->bioavailability) : 1.0;
+    // mass per body mass -> amount per body mass (molar mass) -> concentration (volume per body mass)
+    const double step = fraction * settings.dose_mg_per_kg * g_per_g_per_mg_per_kg / input(compound.molar_mass) / input(route->volume);
+    return {*state, step};
+}
+
+std::vector<double> SweepRunner::sample_times(const RunSettings& settings, double& last_dose_s) const {
+    const Schedule& schedule = scenario_.schedules.at(settings.schedule);
+    const auto doses = schedule.dose_times();
+    last_dose_s = doses.back();
+    const double end = last_dose_s + scenario_.observe_s;
+    std::vector<double> times;
+    const auto samples = static_cast<std::size_t>(std::floor(end / scenario_.sample_every_s + 1e-9));
+    for (std::size_t k = 0; k <= samples; ++k) times.push_back(static_cast<double>(k) * scenario_.sample_every_s);
+    times.push_back(last_dose_s);
+    times.push_back(end);
+    for (double t : scenario_.metric_times_s)
+        if (t <= scenario_.observe_s) times.push_back(last_dose_s + t);
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    return times;
+}
+
+std::vector<RunOutcome> SweepRunner::run(const SweepPlan& plan, const RunnerOptions& options, Progress& progress) const {
+    const std::size_t n_runs = plan.runs.size();
+    std::vector<RunOutcome> outcomes(n_runs);
+    std::vector<std::vector<double>> inputs(n_runs), x0(n_runs);
+    std::map<std::string, std::size_t> baseline_of_key;
+    std::vector<std::size_t> baseline_of_run(n_runs);
+    std::vector<std::size_t> baseline_first_run;
+    for (std::size_t i = 0; i < n_runs; ++i) {
+        run_inputs(plan.runs[i].settings, inputs[i], x0[i]);
+        const auto [it, fresh] = baseline_of_key.emplace(baseline_key(inputs[i], x0[i]), baseline_first_run.size());
+        if (fresh) baseline_first_run.push_back(i);
+        baseline_of_run[i] = it->second;
+    }
+
+    const int threads = options.threads ? static_cast<int>(options.threads) : tbb::info::default_concurrency();
+    tbb::task_arena arena(threads);
+    std::vector<solver::SteadyStateResult> baselines(baseline_first_run.size());
+    arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, baselines.size(), [&](std::size_t b) {
+            const std::size_t i = baseline_first_run[b];
+            try {
+                baselines[b] = solver::find_steady_state(system_, inputs[i], x0[i], options.steady);
+            } catch (const std::exception& e) {
+                baselines[b].converged = false;
+                baselines[b].message = e.what();
+            }
+        });
+    });
+
+    tbb::enumerable_thread_specific<std::unique_ptr<solver::Integrator>> integrators;
+    arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, n_runs, [&](std::size_t i) {
+            RunOutcome& out = outcomes[i];
+            try {
+                const auto& baseline = baselines[baseline_of_run[i]];
+                if (!baseline.converged)
+                    throw std::runtime_error(fmt::format("pre-equilibration failed: {}", baseline.message));
+                auto& integrator = integrators.local();
+                if (!integrator) integrator = std::make_unique<solver::Integrator>(system_, options.solver);
+                const RunSettings& s = plan.runs[i].settings;
+                const auto times = sample_times(s, out.last_dose_s);
+                const auto dose_times = scenario_.schedules.at(s.schedule).dose_times();
+                const bool dosed = s.compound != vehicle && s.dose_mg_per_kg > 0;
+                const auto [dose_state, dose_nm] = dosed ? dose_step(s, inputs[i]) : std::pair<int, double>{-1, 0.0};
+
+                integrator->start(0.0, baseline.state, inputs[i]);
+                std::vector<double> all(system_.observable_ids().size());
+                std::size_t next_dose = 0;
+                for (double t : times) {
+                    // Doses at or before this sample: stop exactly there, add the dose, restart.
+                    while (next_dose < dose_times.size() && dose_times[next_dose] <= t) {
+                        const double td = dose_times[next_dose++];
+                        if (!integrator->advance(td, td)) break;
+                        if (dosed) {
+                            std::vector<double> x(integrator->state().begin(), integrator->state().end());
+                            x[dose_state] += dose_nm;
+                            integrator->reset_state(x);
+                        }
+                    }
+                    const double t_stop = next_dose < dose_times.size() ? dose_times[next_dose] : times.back();
+                    if (!integrator->advance(t, t_stop)) break;
+                    system_.observables(integrator->workspace(), t, integrator->state().data(), all.data());
+                    out.times_s.push_back(t);
+                    for (std::size_t c = 0; c < observable_columns_.size(); ++c) out.values.push_back(all[observable_columns_[c]]);
+                }
+                out.stats = integrator->stats();
+                if (integrator->failure()) {
+                    const auto& f = *integrator->failure();
+                    out.status = RunStatus::failed;
+                    out.message = fmt::format("integration failed at t = {:.6g} s: {}", f.time, f.message);
+                }
+            } catch (const std::exception& e) {
+                out.status = RunStatus::failed;
+                out.message = e.what();
+            }
+            if (out.status == RunStatus::failed) progress.failed.fetch_add(1, std::memory_order_relaxed);
+            progress.done.fetch_add(1, std::memory_order_relaxed);
+        });
+    });
+    return outcomes;
+}
+
+}  // namespace ntsim::scenarios
