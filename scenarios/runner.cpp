@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -92,6 +93,8 @@ std::vector<RunOutcome> SweepRunner::run(const SweepPlan& plan, const RunnerOpti
     }
 
     const int threads = options.threads ? static_cast<int>(options.threads) : tbb::info::default_concurrency();
+    // TBB caps workers at the core count unless told otherwise; honour an explicit request for more.
+    tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
     tbb::task_arena arena(threads);
     std::vector<solver::SteadyStateResult> baselines(baseline_first_run.size());
     arena.execute([&] {

@@ -67,6 +67,11 @@ constexpr double internal_per_mg_per_kg = 1e-6;  // g/g
 std::optional<double> duration(const JsonReader& entry) { return quantity_text(entry, Dimension::time(), "2 h"); }
 
 std::optional<double> dose(const JsonReader& entry) {
+    const std::string text = entry.string();
+    if (!entry.has_failed() && text.find("/kg") == std::string::npos) {
+        entry.fail(fmt::format("a dose is mass per body mass, such as '0.5 mg/kg' or '50 ug/kg'; got '{}'", text));
+        return std::nullopt;
+    }
     const auto v = quantity_text(entry, dose_dimension, "0.5 mg/kg");
     if (!v) return std::nullopt;
     if (*v < 0) {
@@ -193,22 +198,46 @@ private:
         for (const auto& name : schedules.keys()) {
             const JsonReader e = schedules.at(name.c_str());
             if (!e.require_object()) continue;
-            e.check_keys({"doses", "every", "start", "notes"});
+            e.check_keys({"doses", "every", "start", "until", "notes"});
             Schedule sc;
             sc.name = name;
-            const double doses = e.at("doses").number();
-            if (doses < 1 || doses > 100000 || doses != std::floor(doses)) e.at("doses").fail("doses must be a whole number from 1 to 100000");
-            sc.doses = static_cast<int>(doses);
             if (auto start = e.optional("start")) {
                 if (auto t = duration(*start)) sc.start_s = *t;
                 if (sc.start_s < 0) start->fail("a schedule cannot start before time 0");
             }
-            if (sc.doses > 1) {
-                if (auto t = duration(e.at("every"))) sc.interval_s = *t;
-                if (sc.interval_s <= 0 && !e.has_failed()) e.at("every").fail("the interval between doses must be > 0");
-            } else if (e.optional("every")) {
-                e.at("every").fail("'every' needs more than one dose");
+            const auto doses = e.optional("doses");
+            const auto until = e.optional("until");
+            if (doses.has_value() == until.has_value()) {
+                e.fail("give exactly one of 'doses' (a count) or 'until' (the time of the last dose)");
+                continue;
             }
+            if (until) {
+                // "every 24 h until 27 d": the doses at start, start + every, ... up to 'until'.
+                const auto last = duration(*until);
+                const auto every = duration(e.at("every"));
+                if (!last || !every) continue;
+                if (*last < sc.start_s) {
+                    until->fail(fmt::format("the schedule ends ({} s) before it starts ({} s)", *last, sc.start_s));
+                    continue;
+                }
+                if (*every <= 0) {
+                    e.at("every").fail("the interval between doses must be > 0");
+                    continue;
+                }
+                sc.interval_s = *every;
+                sc.doses = static_cast<int>(std::floor((*last - sc.start_s) / *every + 1e-9)) + 1;
+            } else {
+                const double count = doses->number();
+                if (count < 1 || count > 100000 || count != std::floor(count)) doses->fail("doses must be a whole number from 1 to 100000");
+                sc.doses = static_cast<int>(count);
+                if (sc.doses > 1) {
+                    if (auto t = duration(e.at("every"))) sc.interval_s = *t;
+                    if (sc.interval_s <= 0 && !e.has_failed()) e.at("every").fail("the interval between doses must be > 0");
+                } else if (e.optional("every")) {
+                    e.at("every").fail("'every' needs more than one dose");
+                }
+            }
+            if (sc.doses > 100000) e.fail("more than 100000 doses");
             s_.schedules.emplace(name, sc);
         }
         if (s_.schedules.empty() && !schedules.has_failed()) schedules.fail("at least one schedule is needed");
@@ -322,7 +351,11 @@ private:
                 a.check_keys({"axis", "id", "values", "grid"});
                 axis.kind = AxisKind::parameter;
                 axis.name = a.at("id").string();
-                if (!a.at("id").has_failed()) {
+                if (!a.at("id").has_failed() && !s_.model.parameter_index(axis.name)) {
+                    std::vector<std::string> ids;
+                    for (const auto& p : s_.model.parameters) ids.push_back(p.id);
+                    a.at("id").fail(fmt::format("unknown parameter '{}'; known: {}", axis.name, models::known_list(ids, axis.name)));
+                } else if (!a.at("id").has_failed()) {
                     const std::string id = axis.name;
                     axis.numbers = numbers(a, [&](const JsonReader& e) { return parameter_value(e, id); });
                 }

@@ -4,6 +4,7 @@
 
 #include <boost/random/sobol.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
