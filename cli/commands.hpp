@@ -61,6 +61,7 @@ struct SweepArgs {
     bool quiet = false;
     bool no_trajectories = false;
     bool fail_on_expectations = false;
+    bool states = false;
     SolverArgs solver;
 };
 int run_sweep(const SweepArgs& args);

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     sweep_cmd->add_option("--threads", sweep.threads, "Worker threads (0: all cores)")->default_val(0);
     sweep_cmd->add_flag("--quiet", sweep.quiet, "No progress or per-run messages");
     sweep_cmd->add_flag("--no-trajectories", sweep.no_trajectories, "Write only the summary tables, not trajectories.csv");
+    sweep_cmd->add_flag("--states", sweep.states, "Also write states.csv: every species of every run (for ntsim report)");
     sweep_cmd->add_flag("--fail-on-expectations", sweep.fail_on_expectations, "Exit with status 3 if any expectation fails");
     add_solver_options(*sweep_cmd, sweep.solver);
     sweep_cmd->callback([&] { status = run_sweep(sweep); });

@@ -88,6 +88,7 @@ int run_sweep(const SweepArgs& args) {
         scenarios::RunnerOptions options;
         options.solver = to_options(args.solver);
         options.threads = args.threads;
+        options.record_states = args.states;
         const scenarios::SweepRunner runner(scenario);
         scenarios::Progress progress;
         std::vector<scenarios::RunOutcome> outcomes;
@@ -99,6 +100,7 @@ int run_sweep(const SweepArgs& args) {
         const unsigned threads = args.threads ? args.threads : static_cast<unsigned>(tbb::info::default_concurrency());
         scenarios::write_results(args.output, scenario, plan, outcomes, summary, {ntsim_version(), threads, options},
                                  !args.no_trajectories);
+        if (args.states) scenarios::write_states(args.output, plan, outcomes, runner.system().state_ids());
 
         std::size_t failed_runs = 0;
         for (const auto& o : outcomes) failed_runs += o.status != scenarios::RunStatus::ok;

@@ -157,7 +157,9 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
     {
         nlohmann::ordered_json m;
         m["ntsim_version"] = context.ntsim_version;
-        m["scenario"] = {{"name", scenario.name}, {"file", scenario.file}, {"hash", file_hash(scenario.file)}};
+        // Absolute, so tools reading the results later (ntsim report) find the scenario from anywhere.
+        m["scenario"] = {{"name", scenario.name}, {"file", fs::absolute(scenario.file).lexically_normal().string()},
+                         {"hash", file_hash(scenario.file)}};
         m["model_files"] = nlohmann::json::array();
         for (const auto& f : scenario.model.files) m["model_files"].push_back({{"file", f}, {"hash", file_hash(f)}});
         for (const auto& [name, region] : scenario.regions) m["region_files"][name] = {{"file", region.file}, {"hash", file_hash(region.file)}};
@@ -187,6 +189,22 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         file.stream() << m.dump(1) << '\n';
         file.commit();
     }
+}
+
+void write_states(const fs::path& directory, const SweepPlan& plan, const std::vector<RunOutcome>& outcomes,
+                  const std::vector<std::string>& state_ids) {
+    AtomicFile file(directory / "states.csv");
+    auto& os = file.stream();
+    os << header(plan) << ",time_s,species,value_nM\n";
+    const std::size_t n = state_ids.size();
+    for (const auto& run : plan.runs) {
+        const auto& out = outcomes[run.index];
+        const std::string prefix = run_prefix(run);
+        for (std::size_t k = 0; k < out.times_s.size() && (k + 1) * n <= out.states.size(); ++k)
+            for (std::size_t i = 0; i < n; ++i)
+                os << prefix << ',' << num(out.times_s[k]) << ',' << state_ids[i] << ',' << num(out.states[k * n + i]) << '\n';
+    }
+    file.commit();
 }
 
 std::string file_hash(const fs::path& file) {

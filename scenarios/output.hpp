@@ -26,6 +26,10 @@ void write_results(const std::filesystem::path& directory, const Scenario& scena
                    const std::vector<RunOutcome>& outcomes, const Summary& summary, const RunContext& context,
                    bool trajectories);
 
+// states.csv: every species of every run at every sample (long format), for the interactive report.
+void write_states(const std::filesystem::path& directory, const SweepPlan& plan, const std::vector<RunOutcome>& outcomes,
+                  const std::vector<std::string>& state_ids);
+
 // FNV-1a 64-bit of a file's bytes, as 16 hex digits: identifies model files in the manifest.
 std::string file_hash(const std::filesystem::path& file);
 

@@ -144,6 +144,8 @@ std::vector<RunOutcome> SweepRunner::run(const SweepPlan& plan, const RunnerOpti
                     system_.observables(integrator->workspace(), t, integrator->state().data(), all.data());
                     out.times_s.push_back(t);
                     for (std::size_t c = 0; c < observable_columns_.size(); ++c) out.values.push_back(all[observable_columns_[c]]);
+                    if (options.record_states)
+                        out.states.insert(out.states.end(), integrator->state().begin(), integrator->state().end());
                 }
                 out.stats = integrator->stats();
                 if (integrator->failure()) {

@@ -16,6 +16,7 @@ struct RunnerOptions {
     solver::SolverOptions solver;
     solver::SteadyStateOptions steady;
     unsigned threads = 0;                  // 0: all cores
+    bool record_states = false;            // keep every species' course too (for the interactive report)
 };
 
 // Counters the runner updates as runs finish; another thread may read them to show progress.
@@ -33,6 +34,7 @@ struct RunOutcome {
     double last_dose_s = 0.0;              // metrics are taken from here on
     std::vector<double> times_s;           // since the start of the schedule's day 0
     std::vector<double> values;            // times_s.size() x scenario.observables.size()
+    std::vector<double> states;            // times_s.size() x system states, if recorded
 };
 
 // The compiled system and what the runs share; built once per sweep.

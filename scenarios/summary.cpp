@@ -224,7 +224,8 @@ Summary summarise(const Scenario& scenario, const SweepPlan& plan, const std::ve
         std::map<std::string, std::vector<std::size_t>> groups;
         std::vector<std::string> order;
         for (const auto& run : plan.runs) {
-            if (run.settings.compound == vehicle) continue;
+            // A zero dose has no place on a log-dose axis (and no log); the vehicle covers it.
+            if (run.settings.compound == vehicle || run.settings.dose_mg_per_kg <= 0) continue;
             const std::string key = key_without(run.labels, dose_column);
             if (!groups.count(key)) order.push_back(key);
             groups[key].push_back(run.index);
