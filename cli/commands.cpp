@@ -7,8 +7,10 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "models/models.hpp"
+#include "scenarios/scenarios.hpp"
 #include "viz/dot.hpp"
 
 namespace ntsim::cli {
@@ -102,14 +104,66 @@ int run_check(const CheckArgs& args) {
             if (list.empty()) continue;
             fmt::print("\n{} parameters (no measured value; candidates for sweeps):\n",
                        kind == models::SourceKind::assumed ? "assumed" : "calibrated");
-            for (const auto* p : list) fmt::print("  {:<24} {:>12.6g} {:<12} {}\n", p->id, p->value, p->unit, p->source);
+            for (const auto* p : list) {
+                // Shown in the file's own unit, as the modeller wrote it.
+                const double in_file_unit = p->value / models::parse_unit(p->unit).to_internal;
+                fmt::print("  {:<24} {:>12.6g} {:<14} {}\n", p->id, in_file_unit, p->unit, p->source);
+            }
         }
         return 0;
     });
 }
 
+namespace {
+
+// A scenario file names a model; a model file does not.
+bool is_scenario_file(const std::string& path) {
+    std::ifstream in(path);
+    try {
+        const auto document = nlohmann::json::parse(in);
+        return document.is_object() && document.contains("model") && document["model"].is_string();
+    } catch (const std::exception&) {
+        return false;  // the model loader will report the problem with its location
+    }
+}
+
+// The scenario's base run: pre-equilibrated, dosed on its schedule, observables over time.
+int simulate_scenario(const SimulateArgs& args) {
+    const scenarios::Scenario scenario = scenarios::load_scenario(args.model);
+    const scenarios::SweepPlan plan = scenarios::base_run(scenario);
+    const scenarios::SweepRunner runner(scenario);
+    scenarios::RunnerOptions options;
+    options.solver = to_options(args.solver);
+    options.threads = 1;
+    scenarios::Progress progress;
+    const auto outcome = runner.run(plan, options, progress).front();
+    Output out(args.output);
+    std::ostream& os = out.stream();
+    os << "time_s,time_after_last_dose_s";
+    for (const auto& id : scenario.observables) os << ',' << id;
+    os << '\n';
+    const std::size_t m = scenario.observables.size();
+    for (std::size_t k = 0; k < outcome.times_s.size(); ++k) {
+        os << fmt::format("{:.10g},{:.10g}", outcome.times_s[k], outcome.times_s[k] - outcome.last_dose_s);
+        for (std::size_t i = 0; i < m; ++i) os << fmt::format(",{:.10g}", outcome.values[k * m + i]);
+        os << '\n';
+    }
+    const auto& s = plan.runs[0].settings;
+    std::cerr << fmt::format("{}: {} in {}, {} {} mg/kg ({}), schedule {}; {} steps\n", scenario.name, scenario.model.name,
+                             s.region, s.compound, s.dose_mg_per_kg, s.route.empty() ? "-" : s.route, s.schedule,
+                             outcome.stats.steps);
+    if (outcome.status != scenarios::RunStatus::ok) {
+        std::cerr << "error: " << outcome.message << '\n';
+        return exit_failed_run;
+    }
+    return 0;
+}
+
+}  // namespace
+
 int run_simulate(const SimulateArgs& args) {
     return guarded([&] {
+        if (is_scenario_file(args.model)) return simulate_scenario(args);
         const double t_end = models::parse_duration_s(args.t_end);
         if (!(t_end > 0)) throw std::invalid_argument(fmt::format("--t-end must be > 0, got '{}'", args.t_end));
         const models::Model model = models::load(args.model);

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
 
     SimulateArgs simulate;
     auto* sim_cmd = app.add_subcommand("simulate", "Integrate a model and write its time course as CSV");
-    sim_cmd->add_option("model", simulate.model, "Model JSON file")->required();
+    sim_cmd->add_option("model", simulate.model, "Model JSON file, or a scenario (runs its base run)")->required();
     sim_cmd->add_option("--t-end", simulate.t_end, "End time with unit: 90s, 30min, 2h, 3d")->default_val("1h");
     sim_cmd->add_option("--points", simulate.points, "Number of output times, evenly spaced from 0")->default_val(200)
         ->check(CLI::Range(2, 10'000'000));

@@ -32,6 +32,22 @@ bool next_combination(std::vector<std::size_t>& position, const std::vector<Axis
     return false;
 }
 
+// Every treated run's compound must have the requested route.
+void check_routes(const Scenario& scenario, const SweepPlan& plan) {
+    for (const auto& run : plan.runs) {
+        const auto& s = run.settings;
+        if (s.compound == vehicle) continue;
+        const auto c = scenario.model.compound_index(s.compound);
+        const auto& routes = scenario.model.compounds[*c].routes;
+        if (std::none_of(routes.begin(), routes.end(), [&](const models::Route& r) { return r.name == s.route; })) {
+            std::string known;
+            for (const auto& r : routes) known += (known.empty() ? "" : ", ") + r.name;
+            throw ScenarioError({{scenario.file, "/run/route",
+                                  fmt::format("compound '{}' has no route '{}'; known: {}", s.compound, s.route, known)}});
+        }
+    }
+}
+
 }  // namespace
 
 SweepPlan expand(const Scenario& scenario) {
@@ -112,19 +128,16 @@ SweepPlan expand(const Scenario& scenario) {
         plan.runs[i].vehicle = it->second;
     }
 
-    // Checks that need the model: every treated run's compound has its route.
-    for (const auto& run : plan.runs) {
-        const auto& s = run.settings;
-        if (s.compound == vehicle) continue;
-        const auto c = scenario.model.compound_index(s.compound);
-        const auto& routes = scenario.model.compounds[*c].routes;
-        if (std::none_of(routes.begin(), routes.end(), [&](const models::Route& r) { return r.name == s.route; })) {
-            std::string known;
-            for (const auto& r : routes) known += (known.empty() ? "" : ", ") + r.name;
-            throw ScenarioError({{scenario.file, "/run/route",
-                                  fmt::format("compound '{}' has no route '{}'; known: {}", s.compound, s.route, known)}});
-        }
-    }
+    check_routes(scenario, plan);
+    return plan;
+}
+
+SweepPlan base_run(const Scenario& scenario) {
+    Scenario without_axes = scenario;
+    without_axes.axes.clear();
+    SweepPlan plan = expand(without_axes);
+    plan.runs.resize(1);  // the base run comes first; drop its vehicle reference
+    plan.runs[0].vehicle.reset();
     return plan;
 }
 

@@ -27,4 +27,7 @@ struct SweepPlan {
 // compound without the requested route.
 SweepPlan expand(const Scenario& scenario);
 
+// Just the base run of the scenario (no axes, no vehicle reference): what `ntsim simulate` runs.
+SweepPlan base_run(const Scenario& scenario);
+
 }  // namespace ntsim::scenarios
