@@ -338,7 +338,7 @@ private:
         const JsonReader root(problems_, f.name, f.document, "");
         auto block = root.optional("compound");
         if (!block || !block->require_object()) return;
-        block->check_keys({"id", "name", "molar_mass", "routes", "effects", "notes"});
+        block->check_keys({"id", "name", "molar_mass", "routes", "effects", "regions", "notes"});
         Compound c;
         c.id = block->at("id").string();
         c.name = block->optional("name") ? block->at("name").string() : c.id;
@@ -366,7 +366,39 @@ private:
             effects->require_array();
             for (std::size_t i = 0; i < effects->size(); ++i) read_effect(effects->at(i), c.id);
         }
+        if (auto regions = block->optional("regions")) read_regional_values(*regions, c);
         model_.compounds.push_back(std::move(c));
+    }
+
+    // "regions": {"cortex": [{"parameter": ..., "value": ..., "unit": ..., "source": ...}]}: values of
+    // the compound's own parameters that apply in one region only.
+    void read_regional_values(const JsonReader& regions, Compound& c) {
+        if (!regions.require_object()) return;
+        for (const auto& region : regions.keys()) {
+            const JsonReader list = regions.at(region.c_str());
+            if (!list.require_array()) continue;
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                const JsonReader e = list.at(i);
+                if (!e.require_object()) continue;
+                e.check_keys({"parameter", "value", "unit", "source", "notes"});
+                RegionalValue v;
+                v.region = region;
+                v.origin = {e.file(), e.pointer()};
+                const JsonReader id = e.at("parameter");
+                const std::string name = id.string();
+                const auto index = model_.parameter_index(name);
+                if (!index) {
+                    if (!id.has_failed()) id.fail(fmt::format("unknown parameter '{}'; known: {}", name, known_list(parameter_ids(), name)));
+                    continue;
+                }
+                v.parameter = *index;
+                v.value = e.quantity("value", "unit", model_.parameters[*index].dimension);
+                const JsonReader source = e.at("source");
+                v.source = source.string();
+                if (!source.has_failed()) v.source_kind = classify_source(source, v.source);
+                c.regional_values.push_back(std::move(v));
+            }
+        }
     }
 
     void read_effect(const JsonReader& e, const std::string& compound) {

@@ -107,11 +107,22 @@ struct Route {
     int bioavailability = -1;       // parameter (dimensionless) or -1 for complete
 };
 
+// A compound parameter whose value differs by brain region (e.g. a region-specific efficacy).
+struct RegionalValue {
+    std::string region;
+    int parameter = 0;
+    double value = 0.0;             // internal units
+    std::string source;
+    SourceKind source_kind = SourceKind::citation;
+    Origin origin;
+};
+
 struct Compound {
     std::string id;
     std::string name;
     int molar_mass = 0;             // parameter index, g/nmol internally
     std::vector<Route> routes;
+    std::vector<RegionalValue> regional_values;
     Origin origin;
 };
 

@@ -43,7 +43,14 @@ void SweepRunner::run_inputs(const RunSettings& settings, std::vector<double>& i
         if (auto i = system_.input_index(o.id)) inputs[*i] = o.value;
         else x0[*system_.state_index(o.id)] = o.value;
     }
-    for (const auto& [id, value] : settings.parameters) inputs[*system_.input_index(id)] = value;
+    // Every loaded compound's region-specific values (they only touch that compound's parameters).
+    for (const auto& compound : scenario_.model.compounds)
+        for (const auto& v : compound.regional_values)
+            if (v.region == settings.region) inputs[*system_.input_index(scenario_.model.parameters[v.parameter].id)] = v.value;
+    for (const auto& [id, value] : settings.parameters) {
+        if (auto i = system_.input_index(id)) inputs[*i] = value;
+        else x0[*system_.state_index(id)] = value;
+    }
 }
 
 std::pair<int, double> SweepRunner::dose_step(const RunSettings& settings, std::span<const double> inputs) const {

@@ -258,7 +258,10 @@ private:
             entry.fail(fmt::format("unknown {} '{}'; known: {}", axis, label, models::known_list(known, label)));
     }
 
+    // A value for a parameter, or for a species (a constant input's level, or an initial value).
     std::optional<double> parameter_value(const JsonReader& entry, const std::string& id) {
+        if (const auto species = s_.model.species_index(id))
+            return quantity_text(entry, Dimension::concentration(), "1 nM");
         const auto index = s_.model.parameter_index(id);
         if (!index) {
             std::vector<std::string> ids;
@@ -351,7 +354,7 @@ private:
                 a.check_keys({"axis", "id", "values", "grid"});
                 axis.kind = AxisKind::parameter;
                 axis.name = a.at("id").string();
-                if (!a.at("id").has_failed() && !s_.model.parameter_index(axis.name)) {
+                if (!a.at("id").has_failed() && !s_.model.parameter_index(axis.name) && !s_.model.species_index(axis.name)) {
                     std::vector<std::string> ids;
                     for (const auto& p : s_.model.parameters) ids.push_back(p.id);
                     a.at("id").fail(fmt::format("unknown parameter '{}'; known: {}", axis.name, models::known_list(ids, axis.name)));
