@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -195,6 +197,25 @@ SourceKind classify_source(const JsonReader& entry, const std::string& text) {
     }
     if (text.size() < 3) entry.fail("a source must be a citation, \"assumed: <reason>\" or \"calibrated: <to what>\"");
     return SourceKind::citation;
+}
+
+nlohmann::json parse_json_text(Problems& problems, const std::string& text, const std::string& shown_name) {
+    try {
+        return json::parse(text);
+    } catch (const json::parse_error& e) {
+        // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> from "parse error"
+        const std::string what = e.what();
+        const auto bracket = what.find("] ");
+        problems.fail(shown_name, "", fmt::format("malformed JSON: {}", bracket == std::string::npos ? what : what.substr(bracket + 2)));
+    }
+}
+
+nlohmann::json read_json_file(Problems& problems, const std::filesystem::path& file, const std::string& shown_name) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) problems.fail(shown_name, "", "cannot open file");
+    std::stringstream text;
+    text << in.rdbuf();
+    return parse_json_text(problems, text.str(), shown_name);
 }
 
 bool is_identifier(const std::string& text) {

@@ -3,6 +3,7 @@
 // so one load reports every independent mistake of a file.
 #pragma once
 
+#include <filesystem>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -69,6 +70,11 @@ private:
     std::string pointer_;
     bool missing_;
 };
+
+// Reads and parses a JSON file; an unreadable file or malformed JSON (with line and column) is
+// reported and thrown at once, since nothing else in the file can be checked.
+nlohmann::json read_json_file(Problems& problems, const std::filesystem::path& file, const std::string& shown_name);
+nlohmann::json parse_json_text(Problems& problems, const std::string& text, const std::string& shown_name);
 
 bool is_identifier(const std::string& text);
 

@@ -51,16 +51,21 @@ public:
     explicit IncludeLoader(Problems& problems) : problems_(problems) {}
 
     void load_file(const fs::path& path, const std::string& shown_name) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            problems_.fail(shown_name, "", "cannot open file");
-        }
-        std::stringstream buffer;
-        buffer << in.rdbuf();
-        add(buffer.str(), path, shown_name);
+        if (is_loaded(path)) return;
+        add_document(read_json_file(problems_, path, shown_name), path, shown_name);
     }
 
     void add(const std::string& text, const fs::path& path, const std::string& shown_name) {
+        add_document(parse_json_text(problems_, text, shown_name), path, shown_name);
+    }
+
+private:
+    bool is_loaded(const fs::path& path) const {
+        const std::string key = canonical_key(path);
+        return seen_.count(key) && std::find(stack_.begin(), stack_.end(), key) == stack_.end();
+    }
+
+    void add_document(json document, const fs::path& path, const std::string& shown_name) {
         const std::string key = canonical_key(path);
         if (std::find(stack_.begin(), stack_.end(), key) != stack_.end()) {
             std::string chain;
@@ -70,13 +75,6 @@ public:
         if (!seen_.insert(key).second) return;  // a diamond: already loaded
         if (stack_.size() > max_include_depth) problems_.fail(shown_name, "", "includes nested too deeply");
 
-        json document;
-        try {
-            document = json::parse(text);
-        } catch (const json::parse_error& e) {
-            // nlohmann's message already carries line and column.
-            problems_.fail(shown_name, "", fmt::format("malformed JSON: {}", strip_json_prefix(e.what())));
-        }
         const JsonReader root(problems_, shown_name, document, "");
         root.require_object();
         root.check_keys({"name", "description", "module", "include", "notes", "compartments",
@@ -114,6 +112,7 @@ public:
         files_.push_back({shown_name, path, std::move(document), module});
     }
 
+public:
     std::vector<SourceFile>& files() { return files_; }
 
 private:
@@ -121,12 +120,6 @@ private:
         std::error_code ec;
         const fs::path canonical = fs::weakly_canonical(path, ec);
         return ec ? path.lexically_normal().string() : canonical.string();
-    }
-
-    static std::string strip_json_prefix(const std::string& what) {
-        // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> "parse error at ..."
-        const auto bracket = what.find("] ");
-        return bracket == std::string::npos ? what : what.substr(bracket + 2);
     }
 
     Problems& problems_;
@@ -735,12 +728,6 @@ private:
         std::vector<std::string> ids;
         for (const auto& [id, ref] : model_.ids)
             if (ref.kind != EntityKind::reaction) ids.push_back(id);
-        return ids;
-    }
-
-    template <class T> static std::vector<std::string> ids_of(const std::vector<T>& entities) {
-        std::vector<std::string> ids;
-        for (const auto& e : entities) ids.push_back(e.id);
         return ids;
     }
 

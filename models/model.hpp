@@ -154,6 +154,14 @@ struct Model {
     std::optional<int> compound_index(const std::string& id) const;
 };
 
+// The ids of a list of entities, in order (for "known: ..." hints).
+template <class Entity> std::vector<std::string> ids_of(const std::vector<Entity>& entities) {
+    std::vector<std::string> ids;
+    ids.reserve(entities.size());
+    for (const auto& e : entities) ids.push_back(e.id);
+    return ids;
+}
+
 std::string to_string(ModifierRole role);
 std::string to_string(EffectKind kind);
 std::string to_string(EntityKind kind);  // "species", "parameter", ...

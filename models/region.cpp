@@ -1,9 +1,6 @@
 // Region override files -> Region, validated against the model they will modify.
 #include "models/region.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -14,16 +11,7 @@ namespace ntsim::models {
 Region load_region(const std::filesystem::path& file, const Model& model) {
     Problems problems;
     const std::string name = file.string();
-    std::ifstream in(file, std::ios::binary);
-    if (!in) problems.fail(name, "", "cannot open file");
-    std::stringstream text;
-    text << in.rdbuf();
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::parse_error& e) {
-        problems.fail(name, "", fmt::format("malformed JSON: {}", e.what()));
-    }
+    const nlohmann::json document = read_json_file(problems, file, name);
     const JsonReader root(problems, name, document, "");
     root.require_object();
     root.check_keys({"region", "description", "notes", "overrides"});
@@ -54,16 +42,12 @@ Region load_region(const std::filesystem::path& file, const Model& model) {
         if (parameter) {
             const auto index = model.parameter_index(o.id);
             if (!index) {
-                std::vector<std::string> ids;
-                for (const auto& p : model.parameters) ids.push_back(p.id);
-                id_entry.fail(fmt::format("unknown parameter '{}'; known: {}", o.id, known_list(ids, o.id)));
+                id_entry.fail(fmt::format("unknown parameter '{}'; known: {}", o.id, known_list(ids_of(model.parameters), o.id)));
                 continue;
             }
             expected = model.parameters[*index].dimension;
         } else if (!model.species_index(o.id)) {
-            std::vector<std::string> ids;
-            for (const auto& s : model.species) ids.push_back(s.id);
-            id_entry.fail(fmt::format("unknown species '{}'; known: {}", o.id, known_list(ids, o.id)));
+            id_entry.fail(fmt::format("unknown species '{}'; known: {}", o.id, known_list(ids_of(model.species), o.id)));
             continue;
         }
         o.unit = e.at("unit").string();

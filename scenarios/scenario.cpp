@@ -115,15 +115,7 @@ public:
     ScenarioLoader(const fs::path& file) : file_(file), name_(file.string()) {}
 
     Scenario load() {
-        std::ifstream in(file_, std::ios::binary);
-        if (!in) problems_.fail(name_, "", "cannot open file");
-        std::stringstream text;
-        text << in.rdbuf();
-        try {
-            document_ = nlohmann::json::parse(text.str());
-        } catch (const nlohmann::json::parse_error& e) {
-            problems_.fail(name_, "", fmt::format("malformed JSON: {}", e.what()));
-        }
+        document_ = models::read_json_file(problems_, file_, name_);
         const JsonReader root(problems_, name_, document_, "");
         root.require_object();
         root.check_keys({"name", "description", "notes", "model", "compounds", "regions", "schedules", "run",
@@ -264,9 +256,7 @@ private:
             return quantity_text(entry, Dimension::concentration(), "1 nM");
         const auto index = s_.model.parameter_index(id);
         if (!index) {
-            std::vector<std::string> ids;
-            for (const auto& p : s_.model.parameters) ids.push_back(p.id);
-            entry.fail(fmt::format("unknown parameter '{}'; known: {}", id, models::known_list(ids, id)));
+            entry.fail(fmt::format("unknown parameter '{}'; known: {}", id, models::known_list(models::ids_of(s_.model.parameters), id)));
             return std::nullopt;
         }
         const auto& p = s_.model.parameters[*index];
@@ -309,9 +299,7 @@ private:
                 const std::string id = o.string();
                 if (o.has_failed()) continue;
                 if (!s_.model.observable_index(id)) {
-                    std::vector<std::string> ids;
-                    for (const auto& x : s_.model.observables) ids.push_back(x.id);
-                    o.fail(fmt::format("unknown observable '{}'; known: {}", id, models::known_list(ids, id)));
+                    o.fail(fmt::format("unknown observable '{}'; known: {}", id, models::known_list(models::ids_of(s_.model.observables), id)));
                 } else {
                     s_.observables.push_back(id);
                 }
@@ -334,7 +322,8 @@ private:
             const JsonReader a = axes.at(i);
             if (!a.require_object()) continue;
             const std::string kind = a.at("axis").string();
-            Axis axis{AxisKind::region, kind};
+            Axis axis;
+            axis.name = kind;
             if (kind == "region" || kind == "compound" || kind == "schedule") {
                 a.check_keys({"axis", "values"});
                 axis.kind = kind == "region" ? AxisKind::region : kind == "compound" ? AxisKind::compound : AxisKind::schedule;
@@ -355,9 +344,7 @@ private:
                 axis.kind = AxisKind::parameter;
                 axis.name = a.at("id").string();
                 if (!a.at("id").has_failed() && !s_.model.parameter_index(axis.name) && !s_.model.species_index(axis.name)) {
-                    std::vector<std::string> ids;
-                    for (const auto& p : s_.model.parameters) ids.push_back(p.id);
-                    a.at("id").fail(fmt::format("unknown parameter '{}'; known: {}", axis.name, models::known_list(ids, axis.name)));
+                    a.at("id").fail(fmt::format("unknown parameter '{}'; known: {}", axis.name, models::known_list(models::ids_of(s_.model.parameters), axis.name)));
                 } else if (!a.at("id").has_failed()) {
                     const std::string id = axis.name;
                     axis.numbers = numbers(a, [&](const JsonReader& e) { return parameter_value(e, id); });

@@ -38,7 +38,7 @@ struct RunSettings {
 enum class AxisKind { region, compound, schedule, dose, parameter, sample };
 
 struct Axis {
-    AxisKind kind;
+    AxisKind kind = AxisKind::region;
     std::string name;                          // column name in outputs
     std::vector<std::string> labels;           // region/compound/schedule values
     std::vector<double> numbers;               // dose (mg/kg) or parameter values (internal)

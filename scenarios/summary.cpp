@@ -55,7 +55,8 @@ public:
         : scenario_(s), plan_(p), outcomes_(o), summary_(summary) {}
 
     ExpectationResult evaluate(const Expectation& e) const {
-        ExpectationResult r{&e};
+        ExpectationResult r;
+        r.expectation = &e;
         const auto observable = static_cast<std::size_t>(
             std::find(scenario_.observables.begin(), scenario_.observables.end(), e.observable) - scenario_.observables.begin());
         try {
@@ -168,7 +169,9 @@ Summary summarise(const Scenario& scenario, const SweepPlan& plan, const std::ve
         const std::size_t reference = run.vehicle.value_or(run.index);
         const RunOutcome& ref = outcomes[reference];
         for (std::size_t o = 0; o < n_obs; ++o) {
-            SummaryRow row{run.index, o};
+            SummaryRow row;
+            row.run = run.index;
+            row.observable = o;
             row.value_at.assign(n_times, NAN);
             row.fold_change_at.assign(n_times, NAN);
             if (out.status == RunStatus::ok && !out.times_s.empty()) {

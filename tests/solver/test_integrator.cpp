@@ -59,6 +59,18 @@ const char* chain_model = R"json({
     {"id": "r2", "reactants": ["B"], "products": ["C"], "rate": {"type": "mass_action", "kf": "k2"}}]
 })json";
 
+// Robertson (1966): the classic stiff chemical kinetics test, as in SUNDIALS' cvRoberts_dns.
+const char* robertson_model = R"json({
+      "species": [{"id": "y1", "initial": 1, "unit": "nM"}, {"id": "y2", "initial": 0, "unit": "nM"},
+                  {"id": "y3", "initial": 0, "unit": "nM"}],
+      "parameters": [{"id": "k1", "value": 0.04, "unit": "1/s", "source": "Robertson 1966"},
+                     {"id": "k2", "value": 3e7, "unit": "1/(nM*s)", "source": "Robertson 1966"},
+                     {"id": "k3", "value": 1e4, "unit": "1/(nM*s)", "source": "Robertson 1966"}],
+      "reactions": [
+        {"id": "r1", "reactants": ["y1"], "products": ["y2"], "rate": {"type": "mass_action", "kf": "k1"}},
+        {"id": "r2", "reactants": ["y2", "y2"], "products": ["y2", "y3"], "rate": {"type": "mass_action", "kf": "k2"}},
+        {"id": "r3", "reactants": ["y2", "y3"], "products": ["y1", "y3"], "rate": {"type": "mass_action", "kf": "k3"}}]})json";
+
 }  // namespace
 
 TEST_CASE("first-order chain A -> B -> C follows the analytic solution", "[solver][integrator]") {
@@ -245,16 +257,7 @@ TEST_CASE("a rate that becomes infinite is a failed result naming the reaction",
 
 TEST_CASE("too much work is a failed result naming the flag and the worst components", "[solver][failure]") {
     // Protects the max-steps limit: the Robertson problem cannot reach 1e5 s in 50 steps.
-    const auto c = compile_text(R"json({
-      "species": [{"id": "y1", "initial": 1, "unit": "nM"}, {"id": "y2", "initial": 0, "unit": "nM"},
-                  {"id": "y3", "initial": 0, "unit": "nM"}],
-      "parameters": [{"id": "k1", "value": 0.04, "unit": "1/s", "source": "Robertson 1966"},
-                     {"id": "k2", "value": 3e7, "unit": "1/(nM*s)", "source": "Robertson 1966"},
-                     {"id": "k3", "value": 1e4, "unit": "1/(nM*s)", "source": "Robertson 1966"}],
-      "reactions": [
-        {"id": "r1", "reactants": ["y1"], "products": ["y2"], "rate": {"type": "mass_action", "kf": "k1"}},
-        {"id": "r2", "reactants": ["y2", "y2"], "products": ["y2", "y3"], "rate": {"type": "mass_action", "kf": "k2"}},
-        {"id": "r3", "reactants": ["y2", "y3"], "products": ["y1", "y3"], "rate": {"type": "mass_action", "kf": "k3"}}]})json");
+    const auto c = compile_text(robertson_model);
     const auto& s = *c.system;
     solver::SolverOptions options;
     options.max_steps = 50;
