@@ -54,6 +54,13 @@ struct GraphArgs {
 };
 int run_graph(const GraphArgs& args);
 
+struct DocsArgs {
+    std::string model;
+    std::vector<std::string> regions;
+    std::string output;
+};
+int run_docs(const DocsArgs& args);  // in docs_command.cpp
+
 struct SweepArgs {
     std::string scenario;
     std::string output;
@@ -62,9 +69,21 @@ struct SweepArgs {
     bool no_trajectories = false;
     bool fail_on_expectations = false;
     bool states = false;
+    bool resume = false;
+    std::string shard;
     SolverArgs solver;
 };
 int run_sweep(const SweepArgs& args);
+
+struct MergeArgs {
+    std::vector<std::string> shards;
+    std::string output;
+    bool quiet = false;
+};
+int run_merge(const MergeArgs& args);
+
+// `ntsim viz graph|plot` and `ntsim report` (cli/viz_commands.cpp); a command that runs sets `status`.
+void add_viz_commands(CLI::App& app, int& status);
 
 // Runs `body`, turning input errors into a message on stderr and exit status 2.
 int guarded(const std::function<int()>& body);

@@ -44,6 +44,13 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "dot"}));
     graph_cmd->callback([&] { status = run_graph(graph); });
 
+    DocsArgs docs;
+    auto* docs_cmd = app.add_subcommand("docs", "Write a Markdown reference of a model's modules, generated from its JSON files");
+    docs_cmd->add_option("model", docs.model, "Model JSON file")->required();
+    docs_cmd->add_option("--region", docs.regions, "Region file to document too (repeatable)");
+    docs_cmd->add_option("-o,--output", docs.output, "Markdown file to write ('-' for standard output)")->default_val("-");
+    docs_cmd->callback([&] { status = run_docs(docs); });
+
     SweepArgs sweep;
     auto* sweep_cmd = app.add_subcommand("sweep", "Run a scenario's sweep in parallel and write a results directory");
     sweep_cmd->add_option("scenario", sweep.scenario, "Scenario JSON file")->required();
@@ -53,8 +60,19 @@ int main(int argc, char** argv) {
     sweep_cmd->add_flag("--no-trajectories", sweep.no_trajectories, "Write only the summary tables, not trajectories.csv");
     sweep_cmd->add_flag("--states", sweep.states, "Also write states.csv: every species of every run (for ntsim report)");
     sweep_cmd->add_flag("--fail-on-expectations", sweep.fail_on_expectations, "Exit with status 3 if any expectation fails");
+    sweep_cmd->add_flag("--resume", sweep.resume, "Continue an interrupted sweep in DIR, skipping finished runs");
+    sweep_cmd->add_option("--shard", sweep.shard, "Run only shard K of N (K/N, e.g. 0/4) into DIR; combine with ntsim merge");
     add_solver_options(*sweep_cmd, sweep.solver);
     sweep_cmd->callback([&] { status = run_sweep(sweep); });
+
+    MergeArgs merge;
+    auto* merge_cmd = app.add_subcommand("merge", "Combine the shard directories of one sweep into one results directory");
+    merge_cmd->add_option("shards", merge.shards, "Shard directories (one per shard)")->required();
+    merge_cmd->add_option("-o,--output", merge.output, "Results directory")->required();
+    merge_cmd->add_flag("--quiet", merge.quiet, "No per-run messages");
+    merge_cmd->callback([&] { status = run_merge(merge); });
+
+    add_viz_commands(app, status);
 
     try {
         app.parse(argc, argv);

@@ -1,12 +1,15 @@
 // `ntsim sweep`: expand a scenario, run it in parallel with progress on stderr, write the results
 // directory and report the expectations.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <tbb/info.h>
 #include <unistd.h>
 
@@ -76,51 +79,85 @@ private:
 
 }  // namespace
 
+int print_report(const scenarios::SweepReport& report, const scenarios::SweepPlan& plan, const std::string& output, bool quiet,
+                 bool fail_on_expectations) {
+    std::size_t failed_runs = 0;
+    for (std::size_t i = 0; i < report.outcomes.size(); ++i) {
+        if (report.outcomes[i].status == scenarios::RunStatus::ok) continue;
+        ++failed_runs;
+        if (!quiet) std::cerr << fmt::format("run {} failed: {}\n", i, report.outcomes[i].message);
+    }
+    std::size_t failed_expectations = 0;
+    for (const auto& r : report.summary.expectations) {
+        failed_expectations += !r.held;
+        std::cout << fmt::format("[{}] {}: {} ({} {} {:.4g}; measured {:.4g})\n", r.held ? "held" : "FAILED", r.expectation->id,
+                                 r.expectation->claim, r.expectation->metric, scenarios::to_string(r.expectation->op),
+                                 r.compared_with, r.measured);
+    }
+    std::cout << fmt::format("{} runs ({} failed), {} of {} expectations held; results in {}\n", plan.runs.size(), failed_runs,
+                             report.summary.expectations.size() - failed_expectations, report.summary.expectations.size(), output);
+    return fail_on_expectations && failed_expectations ? exit_expectation_failed : 0;
+}
+
+int run_merge(const MergeArgs& args) {
+    return guarded([&] {
+        std::vector<std::filesystem::path> shards(args.shards.begin(), args.shards.end());
+        const std::string scenario_file = scenarios::merge_shards(shards, args.output);
+        const scenarios::Scenario scenario = scenarios::load_scenario(scenario_file);
+        const scenarios::SweepPlan plan = scenarios::expand(scenario);
+        scenarios::write_plan(args.output, plan);
+        const scenarios::RunStore store(args.output);
+        const auto identity = nlohmann::json::parse(std::ifstream(std::filesystem::path(args.output) / "sweep.json"));
+        scenarios::RunnerOptions options;
+        options.solver.rtol = identity.at("rtol").get<double>();
+        options.solver.atol = identity.at("atol").get<double>();
+        options.solver.max_steps = identity.at("max_steps").get<long>();
+        options.keep_trajectories = identity.at("trajectories").get<bool>();
+        std::vector<std::string> state_ids;
+        if (identity.at("states").get<bool>()) state_ids = scenarios::SweepRunner(scenario).system().state_ids();
+        const auto report = scenarios::finish_sweep(args.output, scenario, plan, store, {ntsim_version(), 0, options},
+                                                    options.keep_trajectories, state_ids);
+        return print_report(report, plan, args.output, args.quiet, false);
+    });
+}
+
 int run_sweep(const SweepArgs& args) {
     return guarded([&] {
         const scenarios::Scenario scenario = scenarios::load_scenario(args.scenario);
         const scenarios::SweepPlan plan = scenarios::expand(scenario);
-        scenarios::prepare_output_directory(args.output);
-        scenarios::write_plan(args.output, plan);
-        if (!args.quiet)
-            std::cerr << fmt::format("{}: {} runs planned (listed in {}/runs.csv)\n", scenario.name, plan.runs.size(), args.output);
-
+        const auto shard = scenarios::parse_shard(args.shard);
         scenarios::RunnerOptions options;
         options.solver = to_options(args.solver);
         options.threads = args.threads;
+        options.keep_trajectories = !args.no_trajectories;
         options.record_states = args.states;
+        scenarios::prepare_output_directory(args.output);
+        scenarios::claim_output_directory(args.output, scenarios::identify(scenario, plan, shard, options), args.resume);
+        scenarios::write_plan(args.output, plan);
+
+        scenarios::RunStore store(args.output);
+        const auto todo = scenarios::runs_to_do(plan, shard, store);
+        if (!args.quiet)
+            std::cerr << fmt::format("{}: {} runs planned (listed in {}/runs.csv){}; {} to run\n", scenario.name, plan.runs.size(),
+                                     args.output, shard.count > 1 ? fmt::format(", shard {}/{}", shard.index, shard.count) : "",
+                                     todo.size());
+
         const scenarios::SweepRunner runner(scenario);
         scenarios::Progress progress;
-        std::vector<scenarios::RunOutcome> outcomes;
         {
-            ProgressReporter reporter(progress, plan.runs.size(), args.quiet);
-            outcomes = runner.run(plan, options, progress);
+            ProgressReporter reporter(progress, todo.size(), args.quiet);
+            runner.run(plan, todo, options, progress, [&](std::vector<scenarios::RunOutcome>&& finished) { store.append(finished); });
         }
-        const auto summary = scenarios::summarise(scenario, plan, outcomes, options.solver.atol);
+        if (shard.count > 1) {
+            std::cout << fmt::format("shard {}/{}: {} runs stored in {}; combine the shards with ntsim merge\n", shard.index,
+                                     shard.count, store.count(), args.output);
+            return 0;
+        }
         const unsigned threads = args.threads ? args.threads : static_cast<unsigned>(tbb::info::default_concurrency());
-        scenarios::write_results(args.output, scenario, plan, outcomes, summary, {ntsim_version(), threads, options},
-                                 !args.no_trajectories);
-        if (args.states) scenarios::write_states(args.output, plan, outcomes, runner.system().state_ids());
-
-        std::size_t failed_runs = 0;
-        for (const auto& o : outcomes) failed_runs += o.status != scenarios::RunStatus::ok;
-        std::size_t failed_expectations = 0;
-        if (!args.quiet) {
-            for (std::size_t i = 0; i < plan.runs.size() && failed_runs; ++i)
-                if (outcomes[i].status != scenarios::RunStatus::ok)
-                    std::cerr << fmt::format("run {} failed: {}\n", i, outcomes[i].message);
-        }
-        for (const auto& r : summary.expectations) {
-            failed_expectations += !r.held;
-            std::cout << fmt::format("[{}] {}: {} ({} {} {:.4g}; measured {:.4g})\n", r.held ? "held" : "FAILED",
-                                     r.expectation->id, r.expectation->claim, r.expectation->metric,
-                                     scenarios::to_string(r.expectation->op), r.compared_with, r.measured);
-        }
-        std::cout << fmt::format("{} runs ({} failed), {} of {} expectations held; results in {}\n", plan.runs.size(),
-                                 failed_runs, summary.expectations.size() - failed_expectations, summary.expectations.size(),
-                                 args.output);
-        if (args.fail_on_expectations && failed_expectations) return exit_expectation_failed;
-        return 0;
+        const auto report = scenarios::finish_sweep(args.output, scenario, plan, store, {ntsim_version(), threads, options},
+                                                    !args.no_trajectories, args.states ? runner.system().state_ids()
+                                                                                       : std::vector<std::string>{});
+        return print_report(report, plan, args.output, args.quiet, args.fail_on_expectations);
     });
 }
 

@@ -9,6 +9,7 @@
 #include <limits>
 #include <numbers>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 namespace ntsim::models {
@@ -54,11 +55,19 @@ struct Function {
 
 // Sorted by name, because the list doubles as the "known:" hint of an unknown-function error.
 constexpr Function functions[] = {
-    {"abs", Op::abs, 1, 1},           {"exp", Op::exp, 1, 1},
-    {"if", Op::select, 3, 3},         {"log", Op::log, 1, 1},
-    {"log10", Op::log10, 1, 1},       {"max", Op::max, 2, unlimited},
-    {"min", Op::min, 2, unlimited},   {"piecewise", Op::select, 2, unlimited},
-    {"pow", Op::pow, 2, 2},           {"sqrt", Op::sqrt, 1, 1},
+    {"abs", Op::abs, 1, 1},           {"acos", Op::acos, 1, 1},
+    {"acosh", Op::acosh, 1, 1},       {"asin", Op::asin, 1, 1},
+    {"asinh", Op::asinh, 1, 1},       {"atan", Op::atan, 1, 1},
+    {"atanh", Op::atanh, 1, 1},       {"ceil", Op::ceil, 1, 1},
+    {"cos", Op::cos, 1, 1},           {"cosh", Op::cosh, 1, 1},
+    {"exp", Op::exp, 1, 1},           {"factorial", Op::factorial, 1, 1},
+    {"floor", Op::floor, 1, 1},       {"if", Op::select, 3, 3},
+    {"log", Op::log, 1, 1},           {"log10", Op::log10, 1, 1},
+    {"max", Op::max, 2, unlimited},   {"min", Op::min, 2, unlimited},
+    {"piecewise", Op::select, 2, unlimited}, {"pow", Op::pow, 2, 2},
+    {"sin", Op::sin, 1, 1},           {"sinh", Op::sinh, 1, 1},
+    {"sqrt", Op::sqrt, 1, 1},         {"tan", Op::tan, 1, 1},
+    {"tanh", Op::tanh, 1, 1},
 };
 
 const BinaryOperator* find_binary(Op op) {
@@ -81,6 +90,9 @@ std::size_t arity(Op op) {
     case Op::symbol:
         return 0;
     case Op::neg: case Op::exp: case Op::log: case Op::log10: case Op::sqrt: case Op::abs:
+    case Op::sin: case Op::cos: case Op::tan: case Op::asin: case Op::acos: case Op::atan:
+    case Op::sinh: case Op::cosh: case Op::tanh: case Op::asinh: case Op::acosh: case Op::atanh:
+    case Op::floor: case Op::ceil: case Op::factorial:
     case Op::logical_not:
         return 1;
     case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::pow: case Op::min:
@@ -162,6 +174,21 @@ double detail::apply(Op op, std::span<const double> a) {
     case Op::log10: return std::log10(a[0]);
     case Op::sqrt: return std::sqrt(a[0]);
     case Op::abs: return std::fabs(a[0]);
+    case Op::sin: return std::sin(a[0]);
+    case Op::cos: return std::cos(a[0]);
+    case Op::tan: return std::tan(a[0]);
+    case Op::asin: return std::asin(a[0]);
+    case Op::acos: return std::acos(a[0]);
+    case Op::atan: return std::atan(a[0]);
+    case Op::sinh: return std::sinh(a[0]);
+    case Op::cosh: return std::cosh(a[0]);
+    case Op::tanh: return std::tanh(a[0]);
+    case Op::asinh: return std::asinh(a[0]);
+    case Op::acosh: return std::acosh(a[0]);
+    case Op::atanh: return std::atanh(a[0]);
+    case Op::floor: return std::floor(a[0]);
+    case Op::ceil: return std::ceil(a[0]);
+    case Op::factorial: return std::tgamma(a[0] + 1.0);
     // Same tie-breaking as differentiate(): min and max return the first argument on a tie.
     case Op::min: return a[1] < a[0] ? a[1] : a[0];
     case Op::max: return a[0] < a[1] ? a[1] : a[0];
@@ -552,6 +579,32 @@ namespace {
         return make(Op::div, {d[0], make(Op::mul, {number(2), expression})});
     case Op::abs:
         return make(Op::select, {make(Op::ge, {a[0], number(0)}), d[0], make(Op::neg, {d[0]})});
+    case Op::sin:
+        return make(Op::mul, {make(Op::cos, {a[0]}), d[0]});
+    case Op::cos:
+        return make(Op::neg, {make(Op::mul, {make(Op::sin, {a[0]}), d[0]})});
+    case Op::tan:
+        return make(Op::div, {d[0], make(Op::pow, {make(Op::cos, {a[0]}), number(2)})});
+    case Op::asin:
+        return make(Op::div, {d[0], make(Op::sqrt, {make(Op::sub, {number(1), make(Op::pow, {a[0], number(2)})})})});
+    case Op::acos:
+        return make(Op::neg, {make(Op::div, {d[0], make(Op::sqrt, {make(Op::sub, {number(1), make(Op::pow, {a[0], number(2)})})})})});
+    case Op::atan:
+        return make(Op::div, {d[0], make(Op::add, {number(1), make(Op::pow, {a[0], number(2)})})});
+    case Op::sinh:
+        return make(Op::mul, {make(Op::cosh, {a[0]}), d[0]});
+    case Op::cosh:
+        return make(Op::mul, {make(Op::sinh, {a[0]}), d[0]});
+    case Op::tanh:
+        return make(Op::mul, {make(Op::sub, {number(1), make(Op::pow, {expression, number(2)})}), d[0]});
+    case Op::asinh:
+        return make(Op::div, {d[0], make(Op::sqrt, {make(Op::add, {make(Op::pow, {a[0], number(2)}), number(1)})})});
+    case Op::acosh:
+        return make(Op::div, {d[0], make(Op::sqrt, {make(Op::sub, {make(Op::pow, {a[0], number(2)}), number(1)})})});
+    case Op::atanh:
+        return make(Op::div, {d[0], make(Op::sub, {number(1), make(Op::pow, {a[0], number(2)})})});
+    case Op::floor: case Op::ceil: case Op::factorial:
+        return number(0);
     case Op::min:
         return make(Op::select, {make(Op::le, {a[0], a[1]}), d[0], d[1]});
     case Op::max:
@@ -568,7 +621,14 @@ namespace {
 
 }  // namespace
 
-ExprPtr differentiate(const ExprPtr& expression, std::string_view name) {
+namespace {
+
+// Subtrees shared by pointer (an assignment rule inlined in many places) are differentiated
+// once; without the memo a chain of rules that each read the previous one twice would cost
+// 2^depth visits.
+using DerivativeMemo = std::unordered_map<const Expr*, ExprPtr>;
+
+ExprPtr differentiate_memo(const ExprPtr& expression, std::string_view name, DerivativeMemo& memo) {
     switch (expression->op) {
     case Op::number:
         return number(0);
@@ -577,10 +637,21 @@ ExprPtr differentiate(const ExprPtr& expression, std::string_view name) {
     default:
         break;
     }
+    if (const auto it = memo.find(expression.get()); it != memo.end()) return it->second;
     std::vector<ExprPtr> d;
     d.reserve(expression->args.size());
-    for (const ExprPtr& arg : expression->args) d.push_back(differentiate(arg, name));
-    return chain_rule(expression, d, name);
+    for (const ExprPtr& arg : expression->args) d.push_back(differentiate_memo(arg, name, memo));
+    ExprPtr result = chain_rule(expression, d, name);
+    memo.emplace(expression.get(), result);
+    return result;
+}
+
+}  // namespace
+
+ExprPtr differentiate(const ExprPtr& expression, std::string_view name) {
+    // The memo holds raw pointers into `expression`, which stays alive for the whole call.
+    DerivativeMemo memo;
+    return differentiate_memo(expression, name, memo);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ enum class Op {
     symbol,   // name (species, parameter, compartment, observable or "time")
     add, sub, mul, div, pow, neg,
     exp, log, log10, sqrt, abs,
+    sin, cos, tan, asin, acos, atan,        // trigonometric (radians); SBML MathML needs them
+    sinh, cosh, tanh, asinh, acosh, atanh,
+    floor, ceil, factorial,                 // piecewise constant: derivative 0 where defined
     min, max,                 // binary; n-ary calls are folded left to right by the parser
     lt, le, gt, ge, eq, ne,   // 1.0 for true, 0.0 for false
     logical_and, logical_or, logical_not,

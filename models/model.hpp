@@ -1,6 +1,11 @@
-// The validated in-memory model: what `models::load` returns and every later stage reads.
-// All values are in internal units (nM, s, L); ids are resolved and checked, so a Model that
-// exists can be compiled.
+// The validated in-memory model: what `models::load` (JSON) and `models::load_sbml` return and
+// every later stage reads. Values from JSON files are in internal units (nM, s, L); values from
+// SBML files keep the file's own units. Ids are resolved and checked, so a Model that exists can
+// be compiled.
+//
+// JSON models use a subset: species are concentrations changed by reactions whose rates are
+// concentration/time. The SBML additions (marked below) carry the rest of SBML's meaning:
+// amounts, boundary species, extent rates, rules, initial assignments and events.
 #pragma once
 
 #include <optional>
@@ -24,6 +29,9 @@ struct Compartment {
     std::string name;
     double size_l = 1.0;
     Origin origin;
+    // SBML additions.
+    bool constant = true;           // false: rules or events may change the size
+    int spatial_dimensions = 3;     // 0: no size; its species are amounts
 };
 
 struct Species {
@@ -34,6 +42,12 @@ struct Species {
     bool constant = false;          // clamped input: no reaction changes it
     std::string module;
     Origin origin;
+    // SBML additions. In expressions, rules and event assignments a species id stands for its
+    // concentration, or for its amount when `only_substance_units` (or in a 0-D compartment).
+    bool initial_is_amount = false;     // `initial_nm` holds an amount (SBML initialAmount)
+    bool only_substance_units = false;  // SBML hasOnlySubstanceUnits
+    bool boundary = false;              // reactions do not change it; rules and events may
+    int conversion_factor = -1;         // parameter index scaling every reaction's change, or -1
 };
 
 enum class SourceKind { citation, assumed, calibrated };
@@ -48,6 +62,8 @@ struct Parameter {
     SourceKind source_kind = SourceKind::citation;
     std::string module;
     Origin origin;
+    // SBML addition.
+    bool constant = true;           // false: rules or events may change the value
 };
 
 enum class ModifierRole { enzyme, activator, inhibitor };
@@ -55,6 +71,9 @@ enum class ModifierRole { enzyme, activator, inhibitor };
 struct SpeciesRef {
     int species = 0;                // index into Model::species
     double stoichiometry = 1.0;
+    // SBML addition: a stoichiometry that is a model quantity (a species reference id, which the
+    // importer declares as a parameter, or L2 stoichiometryMath); null means `stoichiometry`.
+    ExprPtr stoichiometry_expression;
 };
 
 struct Modifier {
@@ -75,6 +94,9 @@ struct Reaction {
     int compartment = 0;
     std::string module;
     Origin origin;
+    // SBML addition: `rate` is an extent (amount/time), as SBML kinetic laws are; `compartment`
+    // then plays no part.
+    bool rate_is_extent = false;
 };
 
 struct Observable {
@@ -133,6 +155,33 @@ struct EntityRef {
     int index;
 };
 
+// SBML rules and initial assignments. `variable` is a compartment, species or parameter; for a
+// species the expression gives what its id stands for (concentration, or amount, see Species).
+struct Rule {
+    EntityRef variable;
+    ExprPtr expression;
+    Origin origin;
+};
+
+struct EventAssignment {
+    EntityRef variable;             // compartment, species or parameter
+    ExprPtr expression;
+};
+
+// An SBML event: when `trigger` turns from false to true, the assignments are executed after
+// `delay`. Simultaneous executions go by descending `priority`.
+struct Event {
+    std::string id;
+    ExprPtr trigger;                // true when non-zero
+    bool initial_value = true;      // the trigger's value just before the start
+    bool persistent = true;         // false: a pending execution is dropped if the trigger turns false
+    ExprPtr delay;                  // time from trigger to execution; null: none
+    ExprPtr priority;               // null: no priority (executed after those with one)
+    bool use_values_from_trigger_time = true;  // false: assignment values computed at execution
+    std::vector<EventAssignment> assignments;
+    Origin origin;
+};
+
 struct Model {
     std::string name;
     std::string description;
@@ -144,6 +193,11 @@ struct Model {
     std::vector<Observable> observables;
     std::vector<Compound> compounds;
     std::vector<Effect> effects;
+    // SBML additions.
+    std::vector<Rule> assignment_rules;     // the variable equals the expression at all times
+    std::vector<Rule> rate_rules;           // d(variable)/dt = expression
+    std::vector<Rule> initial_assignments;  // the variable's value at the start
+    std::vector<Event> events;
     std::unordered_map<std::string, EntityRef> ids;  // every id; one namespace, as in SBML
 
     std::optional<int> species_index(const std::string& id) const;

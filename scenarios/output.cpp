@@ -61,6 +61,23 @@ std::string run_prefix(const Run& run) {
 
 const char* status_text(RunStatus s) { return s == RunStatus::ok ? "ok" : "failed"; }
 
+// states.csv: every species of every run at every sample (long format), for the interactive report.
+void write_states(const fs::path& directory, const SweepPlan& plan, const OutcomeSource& full,
+                  const std::vector<std::string>& state_ids) {
+    AtomicFile file(directory / "states.csv");
+    auto& os = file.stream();
+    os << header(plan) << ",time_s,species,value_nM\n";
+    const std::size_t n = state_ids.size();
+    for (const auto& run : plan.runs) {
+        const RunOutcome out = full(run.index);
+        const std::string prefix = run_prefix(run);
+        for (std::size_t k = 0; k < out.times_s.size() && (k + 1) * n <= out.states.size(); ++k)
+            for (std::size_t i = 0; i < n; ++i)
+                os << prefix << ',' << num(out.times_s[k]) << ',' << state_ids[i] << ',' << num(out.states[k * n + i]) << '\n';
+    }
+    file.commit();
+}
+
 }  // namespace
 
 void prepare_output_directory(const fs::path& directory) {
@@ -88,14 +105,14 @@ void write_plan(const fs::path& directory, const SweepPlan& plan) {
 
 void write_results(const fs::path& directory, const Scenario& scenario, const SweepPlan& plan,
                    const std::vector<RunOutcome>& outcomes, const Summary& summary, const RunContext& context,
-                   bool trajectories) {
+                   const OutcomeSource& full, bool trajectories, const std::vector<std::string>& state_ids) {
     const std::size_t n_obs = scenario.observables.size();
     if (trajectories) {
         AtomicFile file(directory / "trajectories.csv");
         auto& os = file.stream();
         os << header(plan) << ",time_s,time_after_last_dose_s,observable,value\n";
         for (const auto& run : plan.runs) {
-            const auto& out = outcomes[run.index];
+            const RunOutcome out = full(run.index);
             const std::string prefix = run_prefix(run);
             for (std::size_t k = 0; k < out.times_s.size(); ++k)
                 for (std::size_t o = 0; o < n_obs; ++o)
@@ -154,6 +171,7 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         }
         file.commit();
     }
+    if (!state_ids.empty()) write_states(directory, plan, full, state_ids);
     {
         nlohmann::ordered_json m;
         m["ntsim_version"] = context.ntsim_version;
@@ -191,21 +209,6 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
     }
 }
 
-void write_states(const fs::path& directory, const SweepPlan& plan, const std::vector<RunOutcome>& outcomes,
-                  const std::vector<std::string>& state_ids) {
-    AtomicFile file(directory / "states.csv");
-    auto& os = file.stream();
-    os << header(plan) << ",time_s,species,value_nM\n";
-    const std::size_t n = state_ids.size();
-    for (const auto& run : plan.runs) {
-        const auto& out = outcomes[run.index];
-        const std::string prefix = run_prefix(run);
-        for (std::size_t k = 0; k < out.times_s.size() && (k + 1) * n <= out.states.size(); ++k)
-            for (std::size_t i = 0; i < n; ++i)
-                os << prefix << ',' << num(out.times_s[k]) << ',' << state_ids[i] << ',' << num(out.states[k * n + i]) << '\n';
-    }
-    file.commit();
-}
 
 std::string file_hash(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);

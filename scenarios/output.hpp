@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,14 @@ void prepare_output_directory(const std::filesystem::path& directory);
 
 void write_plan(const std::filesystem::path& directory, const SweepPlan& plan);
 
+// The full record of one run (with its sampled trajectory): from memory or from a run store.
+using OutcomeSource = std::function<RunOutcome(std::size_t run)>;
+
+// Writes every table. `outcomes` may be compact (metrics only); trajectories.csv (and states.csv
+// when `state_ids` is not empty) are streamed run by run from `full`.
 void write_results(const std::filesystem::path& directory, const Scenario& scenario, const SweepPlan& plan,
                    const std::vector<RunOutcome>& outcomes, const Summary& summary, const RunContext& context,
-                   bool trajectories);
-
-// states.csv: every species of every run at every sample (long format), for the interactive report.
-void write_states(const std::filesystem::path& directory, const SweepPlan& plan, const std::vector<RunOutcome>& outcomes,
-                  const std::vector<std::string>& state_ids);
+                   const OutcomeSource& full, bool trajectories, const std::vector<std::string>& state_ids);
 
 // FNV-1a 64-bit of a file's bytes, as 16 hex digits: identifies model files in the manifest.
 std::string file_hash(const std::filesystem::path& file);

@@ -13,6 +13,8 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "scenarios/metrics.hpp"
+
 namespace ntsim::scenarios {
 
 namespace {
@@ -85,88 +87,139 @@ std::vector<double> SweepRunner::sample_times(const RunSettings& settings, doubl
     return times;
 }
 
-std::vector<RunOutcome> SweepRunner::run(const SweepPlan& plan, const RunnerOptions& options, Progress& progress) const {
-    const std::size_t n_runs = plan.runs.size();
-    std::vector<RunOutcome> outcomes(n_runs);
-    std::vector<std::vector<double>> inputs(n_runs), x0(n_runs);
-    std::map<std::string, std::size_t> baseline_of_key;
-    std::vector<std::size_t> baseline_of_run(n_runs);
-    std::vector<std::size_t> baseline_first_run;
-    for (std::size_t i = 0; i < n_runs; ++i) {
-        run_inputs(plan.runs[i].settings, inputs[i], x0[i]);
-        const auto [it, fresh] = baseline_of_key.emplace(baseline_key(inputs[i], x0[i]), baseline_first_run.size());
-        if (fresh) baseline_first_run.push_back(i);
-        baseline_of_run[i] = it->second;
-    }
+RunOutcome SweepRunner::run_one(const Run& run, const std::vector<double>& inputs, const solver::SteadyStateResult& baseline,
+                                const RunnerOptions& options, solver::Integrator& integrator) const {
+    RunOutcome out;
+    out.run = run.index;
+    if (!baseline.converged) throw std::runtime_error(fmt::format("pre-equilibration failed: {}", baseline.message));
+    const RunSettings& s = run.settings;
+    const auto times = sample_times(s, out.last_dose_s);
+    const auto dose_times = scenario_.schedules.at(s.schedule).dose_times();
+    const bool dosed = s.compound != vehicle && s.dose_mg_per_kg > 0;
+    const auto [dose_state, dose_nm] = dosed ? dose_step(s, inputs) : std::pair<int, double>{-1, 0.0};
 
+    integrator.start(0.0, baseline.state, inputs);
+    std::vector<double> all(system_.observable_ids().size());
+    std::size_t next_dose = 0;
+    for (double t : times) {
+        // Doses at or before this sample: stop exactly there, add the dose, restart.
+        while (next_dose < dose_times.size() && dose_times[next_dose] <= t) {
+            const double td = dose_times[next_dose++];
+            if (!integrator.advance(td, td)) break;
+            if (dosed) {
+                std::vector<double> x(integrator.state().begin(), integrator.state().end());
+                x[dose_state] += dose_nm;
+                integrator.reset_state(x);
+            }
+        }
+        const double t_stop = next_dose < dose_times.size() ? dose_times[next_dose] : times.back();
+        if (!integrator.advance(t, t_stop)) break;
+        system_.observables(integrator.workspace(), t, integrator.state().data(), all.data());
+        out.times_s.push_back(t);
+        for (int c : observable_columns_) out.values.push_back(all[c]);
+        if (options.record_states) out.states.insert(out.states.end(), integrator.state().begin(), integrator.state().end());
+    }
+    out.stats = integrator.stats();
+    if (integrator.failure()) {
+        const auto& f = *integrator.failure();
+        out.status = RunStatus::failed;
+        out.message = fmt::format("integration failed at t = {:.6g} s: {}", f.time, f.message);
+    }
+    return out;
+}
+
+void SweepRunner::add_metrics(RunOutcome& out) const {
+    if (out.status != RunStatus::ok || out.times_s.empty()) return;
+    const std::size_t n = observable_columns_.size();
+    std::vector<double> times, values;
+    for (std::size_t o = 0; o < n; ++o) {
+        times.clear();
+        values.clear();
+        for (std::size_t k = 0; k < out.times_s.size(); ++k) {
+            if (out.times_s[k] < out.last_dose_s) continue;
+            times.push_back(out.times_s[k] - out.last_dose_s);
+            values.push_back(out.values[k * n + o]);
+        }
+        ObservableMetrics m;
+        if (!times.empty()) {
+            const auto c = time_course_metrics(times, values);
+            m.peak = c.peak;
+            m.time_to_peak_s = c.time_to_peak_s;
+            m.auc = c.auc;
+            m.final_value = c.final_value;
+        }
+        for (double t : scenario_.metric_times_s) m.value_at.push_back(value_at(times, values, t).value_or(NAN));
+        out.metrics.push_back(std::move(m));
+    }
+}
+
+void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& runs, const RunnerOptions& options,
+                      Progress& progress, const RunSink& sink) const {
     const int threads = options.threads ? static_cast<int>(options.threads) : tbb::info::default_concurrency();
     // TBB caps workers at the core count unless told otherwise; honour an explicit request for more.
     tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
     tbb::task_arena arena(threads);
-    std::vector<solver::SteadyStateResult> baselines(baseline_first_run.size());
-    arena.execute([&] {
-        tbb::parallel_for(std::size_t{0}, baselines.size(), [&](std::size_t b) {
-            const std::size_t i = baseline_first_run[b];
-            try {
-                baselines[b] = solver::find_steady_state(system_, inputs[i], x0[i], options.steady);
-            } catch (const std::exception& e) {
-                baselines[b].converged = false;
-                baselines[b].message = e.what();
-            }
-        });
-    });
-
     tbb::enumerable_thread_specific<std::unique_ptr<solver::Integrator>> integrators;
-    arena.execute([&] {
-        tbb::parallel_for(std::size_t{0}, n_runs, [&](std::size_t i) {
-            RunOutcome& out = outcomes[i];
-            try {
-                const auto& baseline = baselines[baseline_of_run[i]];
-                if (!baseline.converged)
-                    throw std::runtime_error(fmt::format("pre-equilibration failed: {}", baseline.message));
-                auto& integrator = integrators.local();
-                if (!integrator) integrator = std::make_unique<solver::Integrator>(system_, options.solver);
-                const RunSettings& s = plan.runs[i].settings;
-                const auto times = sample_times(s, out.last_dose_s);
-                const auto dose_times = scenario_.schedules.at(s.schedule).dose_times();
-                const bool dosed = s.compound != vehicle && s.dose_mg_per_kg > 0;
-                const auto [dose_state, dose_nm] = dosed ? dose_step(s, inputs[i]) : std::pair<int, double>{-1, 0.0};
+    const std::size_t chunk = options.chunk_runs ? options.chunk_runs : 32 * static_cast<std::size_t>(threads);
 
-                integrator->start(0.0, baseline.state, inputs[i]);
-                std::vector<double> all(system_.observable_ids().size());
-                std::size_t next_dose = 0;
-                for (double t : times) {
-                    // Doses at or before this sample: stop exactly there, add the dose, restart.
-                    while (next_dose < dose_times.size() && dose_times[next_dose] <= t) {
-                        const double td = dose_times[next_dose++];
-                        if (!integrator->advance(td, td)) break;
-                        if (dosed) {
-                            std::vector<double> x(integrator->state().begin(), integrator->state().end());
-                            x[dose_state] += dose_nm;
-                            integrator->reset_state(x);
-                        }
-                    }
-                    const double t_stop = next_dose < dose_times.size() ? dose_times[next_dose] : times.back();
-                    if (!integrator->advance(t, t_stop)) break;
-                    system_.observables(integrator->workspace(), t, integrator->state().data(), all.data());
-                    out.times_s.push_back(t);
-                    for (std::size_t c = 0; c < observable_columns_.size(); ++c) out.values.push_back(all[observable_columns_[c]]);
-                    if (options.record_states)
-                        out.states.insert(out.states.end(), integrator->state().begin(), integrator->state().end());
+    for (std::size_t begin = 0; begin < runs.size(); begin += chunk) {
+        const std::size_t end = std::min(runs.size(), begin + chunk);
+        const std::size_t size = end - begin;
+        // Runs of a chunk that share a baseline (same region and inputs) share one pre-equilibration.
+        std::vector<std::vector<double>> inputs(size), x0(size);
+        std::map<std::string, std::size_t> baseline_of_key;
+        std::vector<std::size_t> baseline_of(size), baseline_first;
+        for (std::size_t k = 0; k < size; ++k) {
+            run_inputs(plan.runs[runs[begin + k]].settings, inputs[k], x0[k]);
+            const auto [it, fresh] = baseline_of_key.emplace(baseline_key(inputs[k], x0[k]), baseline_first.size());
+            if (fresh) baseline_first.push_back(k);
+            baseline_of[k] = it->second;
+        }
+        std::vector<solver::SteadyStateResult> baselines(baseline_first.size());
+        std::vector<RunOutcome> finished(size);
+        arena.execute([&] {
+            tbb::parallel_for(std::size_t{0}, baselines.size(), [&](std::size_t b) {
+                const std::size_t k = baseline_first[b];
+                try {
+                    baselines[b] = solver::find_steady_state(system_, inputs[k], x0[k], options.steady);
+                } catch (const std::exception& e) {
+                    baselines[b].converged = false;
+                    baselines[b].message = e.what();
                 }
-                out.stats = integrator->stats();
-                if (integrator->failure()) {
-                    const auto& f = *integrator->failure();
+            });
+            tbb::parallel_for(std::size_t{0}, size, [&](std::size_t k) {
+                const Run& run = plan.runs[runs[begin + k]];
+                RunOutcome& out = finished[k];
+                try {
+                    auto& integrator = integrators.local();
+                    if (!integrator) integrator = std::make_unique<solver::Integrator>(system_, options.solver);
+                    out = run_one(run, inputs[k], baselines[baseline_of[k]], options, *integrator);
+                    add_metrics(out);
+                } catch (const std::exception& e) {
+                    out = RunOutcome{};
                     out.status = RunStatus::failed;
-                    out.message = fmt::format("integration failed at t = {:.6g} s: {}", f.time, f.message);
+                    out.message = e.what();
                 }
-            } catch (const std::exception& e) {
-                out.status = RunStatus::failed;
-                out.message = e.what();
-            }
-            if (out.status == RunStatus::failed) progress.failed.fetch_add(1, std::memory_order_relaxed);
-            progress.done.fetch_add(1, std::memory_order_relaxed);
+                out.run = run.index;
+                if (!options.keep_trajectories && !options.record_states) {
+                    out.times_s = {};
+                    out.values = {};
+                }
+                if (out.status == RunStatus::failed) progress.failed.fetch_add(1, std::memory_order_relaxed);
+                progress.done.fetch_add(1, std::memory_order_relaxed);
+            });
         });
+        sink(std::move(finished));
+    }
+}
+
+std::vector<RunOutcome> SweepRunner::run(const SweepPlan& plan, const RunnerOptions& options, Progress& progress) const {
+    std::vector<std::size_t> all(plan.runs.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    std::vector<RunOutcome> outcomes;
+    outcomes.reserve(all.size());
+    run(plan, all, options, progress, [&](std::vector<RunOutcome>&& finished) {
+        for (auto& o : finished) outcomes.push_back(std::move(o));
     });
     return outcomes;
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,7 +18,9 @@ struct RunnerOptions {
     solver::SolverOptions solver;
     solver::SteadyStateOptions steady;
     unsigned threads = 0;                  // 0: all cores
+    bool keep_trajectories = true;         // keep sampled observables (trajectories.csv); metrics are always kept
     bool record_states = false;            // keep every species' course too (for the interactive report)
+    std::size_t chunk_runs = 0;            // runs handed to the sink at a time; 0: 32 per thread
 };
 
 // Counters the runner updates as runs finish; another thread may read them to show progress.
@@ -27,7 +31,14 @@ struct Progress {
 
 enum class RunStatus { ok, failed };
 
+// Metrics of one observable over the window after the last dose (times measured from it).
+struct ObservableMetrics {
+    double peak = NAN, time_to_peak_s = NAN, auc = NAN, final_value = NAN;
+    std::vector<double> value_at;          // at scenario.metric_times_s
+};
+
 struct RunOutcome {
+    std::size_t run = 0;
     RunStatus status = RunStatus::ok;
     std::string message;                   // why the run failed
     solver::SolverStats stats;             // pre-equilibration excluded
@@ -35,13 +46,23 @@ struct RunOutcome {
     std::vector<double> times_s;           // since the start of the schedule's day 0
     std::vector<double> values;            // times_s.size() x scenario.observables.size()
     std::vector<double> states;            // times_s.size() x system states, if recorded
+    std::vector<ObservableMetrics> metrics;  // one per scenario observable; empty if the run failed
 };
+
+// Receives finished runs in ascending run order, a chunk at a time, on the calling thread.
+using RunSink = std::function<void(std::vector<RunOutcome>&& finished)>;
 
 // The compiled system and what the runs share; built once per sweep.
 class SweepRunner {
 public:
     explicit SweepRunner(const Scenario& scenario);
 
+    // Runs `runs` (indices into plan.runs, ascending) in parallel chunks; each finished chunk goes
+    // to `sink` in run order, so memory stays bounded by the chunk, not the sweep.
+    void run(const SweepPlan& plan, const std::vector<std::size_t>& runs, const RunnerOptions& options, Progress& progress,
+             const RunSink& sink) const;
+
+    // Every run of the plan, kept in memory (small sweeps, tests).
     std::vector<RunOutcome> run(const SweepPlan& plan, const RunnerOptions& options, Progress& progress) const;
 
     // Inputs and initial state of one run before pre-equilibration (region, overrides applied).
@@ -54,6 +75,10 @@ public:
     std::vector<double> sample_times(const RunSettings& settings, double& last_dose_s) const;
 
 private:
+    RunOutcome run_one(const Run& run, const std::vector<double>& inputs, const solver::SteadyStateResult& baseline,
+                       const RunnerOptions& options, solver::Integrator& integrator) const;
+    void add_metrics(RunOutcome& out) const;
+
     const Scenario& scenario_;
     models::Network network_;
     solver::OdeSystem system_;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "scenarios/output.hpp"
+#include "scenarios/results.hpp"
+#include "scenarios/run_store.hpp"
 #include "scenarios/runner.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/summary.hpp"

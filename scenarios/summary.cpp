@@ -17,21 +17,6 @@ namespace {
 constexpr const char* vehicle = "vehicle";
 constexpr std::size_t region_column = 0, compound_column = 1, dose_column = 2;
 
-// One observable's course from the last dose on, with time measured from that dose.
-struct Window {
-    std::vector<double> times, values;
-};
-
-Window window(const RunOutcome& out, std::size_t observable, std::size_t observables) {
-    Window w;
-    for (std::size_t k = 0; k < out.times_s.size(); ++k) {
-        if (out.times_s[k] < out.last_dose_s) continue;
-        w.times.push_back(out.times_s[k] - out.last_dose_s);
-        w.values.push_back(out.values[k * observables + observable]);
-    }
-    return w;
-}
-
 std::string key_without(const std::vector<std::string>& labels, std::size_t skipped) {
     std::string key;
     for (std::size_t c = 0; c < labels.size(); ++c)
@@ -166,32 +151,26 @@ Summary summarise(const Scenario& scenario, const SweepPlan& plan, const std::ve
     const std::size_t n_times = scenario.metric_times_s.size();
     for (const auto& run : plan.runs) {
         const RunOutcome& out = outcomes[run.index];
-        const std::size_t reference = run.vehicle.value_or(run.index);
-        const RunOutcome& ref = outcomes[reference];
+        const RunOutcome& ref = outcomes[run.vehicle.value_or(run.index)];
         for (std::size_t o = 0; o < n_obs; ++o) {
             SummaryRow row;
             row.run = run.index;
             row.observable = o;
             row.value_at.assign(n_times, NAN);
             row.fold_change_at.assign(n_times, NAN);
-            if (out.status == RunStatus::ok && !out.times_s.empty()) {
-                const Window w = window(out, o, n_obs);
-                const auto m = time_course_metrics(w.times, w.values);
+            if (out.status == RunStatus::ok && o < out.metrics.size()) {
+                const ObservableMetrics& m = out.metrics[o];
                 row.peak = m.peak;
                 row.time_to_peak_s = m.time_to_peak_s;
                 row.auc = m.auc;
                 row.final_value = m.final_value;
-                for (std::size_t t = 0; t < n_times; ++t)
-                    row.value_at[t] = value_at(w.times, w.values, scenario.metric_times_s[t]).value_or(NAN);
-                if (ref.status == RunStatus::ok && !ref.times_s.empty()) {
-                    const Window rw = window(ref, o, n_obs);
-                    const auto rm = time_course_metrics(rw.times, rw.values);
+                row.value_at = m.value_at;
+                if (ref.status == RunStatus::ok && o < ref.metrics.size()) {
+                    const ObservableMetrics& rm = ref.metrics[o];
                     row.peak_fold_change = fold_change(m.peak, rm.peak);
                     row.auc_fold_change = fold_change(m.auc, rm.auc);
                     row.final_fold_change = fold_change(m.final_value, rm.final_value);
-                    for (std::size_t t = 0; t < n_times; ++t)
-                        row.fold_change_at[t] = fold_change(row.value_at[t],
-                                                            value_at(rw.times, rw.values, scenario.metric_times_s[t]).value_or(NAN));
+                    for (std::size_t t = 0; t < n_times; ++t) row.fold_change_at[t] = fold_change(m.value_at[t], rm.value_at[t]);
                 }
             }
             summary.rows.push_back(std::move(row));

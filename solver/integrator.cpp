@@ -12,6 +12,7 @@
 #include <sunmatrix/sunmatrix_dense.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 
+#include "solver/event_driver.hpp"
 #include "solver/sundials_support.hpp"
 
 namespace ntsim::solver {
@@ -21,6 +22,10 @@ using detail::check;
 namespace {
 
 constexpr std::size_t worst_components_reported = 3;
+
+// A rate discontinuity found again and again at the same time means the integrator cannot get
+// past it; give up rather than loop.
+constexpr int max_restarts_at_one_time = 100;
 
 struct CvodeDeleter {
     void operator()(void* memory) const { CVodeFree(&memory); }
@@ -69,6 +74,17 @@ struct IntegratorCallbacks {
         auto* self = static_cast<Integrator*>(user_data);
         try {
             return self->system_.rhs(self->workspace_, t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot)) ? 0 : 1;
+        } catch (const std::exception& e) {
+            self->sundials_->callback_error = e.what();
+            return -1;
+        }
+    }
+
+    static int roots(sunrealtype t, N_Vector y, sunrealtype* g, void* user_data) {
+        auto* self = static_cast<Integrator*>(user_data);
+        try {
+            self->system_.roots(self->workspace_, t, N_VGetArrayPointer(y), g);
+            return 0;
         } catch (const std::exception& e) {
             self->sundials_->callback_error = e.what();
             return -1;
@@ -137,6 +153,7 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
     t_ = t0;
     finished_segments_ = {};
     failure_.reset();
+    stopped_at_event_root_ = false;
     void* cv = s.cvode.get();
     if (!s.initialised) {
         check(CVodeInit(cv, IntegratorCallbacks::rhs, t0, s.y.get()), "Integrator::start", "CVodeInit", s.errors, CVodeGetReturnFlagName);
@@ -147,6 +164,14 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
         check(CVodeSetMaxNumSteps(cv, options_.max_steps), "Integrator::start", "CVodeSetMaxNumSteps", s.errors, CVodeGetReturnFlagName);
         if (options_.max_step_s > 0)
             check(CVodeSetMaxStep(cv, options_.max_step_s), "Integrator::start", "CVodeSetMaxStep", s.errors, CVodeGetReturnFlagName);
+        if (system_.root_count() > 0) {
+            check(CVodeRootInit(cv, static_cast<int>(system_.root_count()), IntegratorCallbacks::roots), "Integrator::start",
+                  "CVodeRootInit", s.errors, CVodeGetReturnFlagName);
+            // A root function that is zero where integration (re)starts is normal here: an event
+            // has just set the value its trigger compares.
+            check(CVodeSetNoInactiveRootWarn(cv), "Integrator::start", "CVodeSetNoInactiveRootWarn", s.errors, CVodeGetReturnFlagName);
+            root_directions_.assign(system_.root_count(), 0);
+        }
         s.initialised = true;
     } else {
         check(CVodeReInit(cv, t0, s.y.get()), "Integrator::start", "CVodeReInit", s.errors, CVodeGetReturnFlagName);
@@ -208,12 +233,32 @@ bool Integrator::advance(double t_out, double t_stop) {
     s.errors.last_message.clear();
     s.callback_error.clear();
     workspace_.clear_problem();
+    stopped_at_event_root_ = false;
     sunrealtype t_reached = t_;
-    const int flag = CVode(cv, t_out, s.y.get(), &t_reached, CV_NORMAL);
-    if (flag >= 0) {
+    int flag = 0;
+    int restarts_here = 0;
+    double last_restart = t_;
+    for (;;) {
+        flag = CVode(cv, t_out, s.y.get(), &t_reached, CV_NORMAL);
+        if (flag != CV_ROOT_RETURN) break;
+        t_ = t_reached;
+        CVodeGetRootInfo(cv, root_directions_.data());
+        const auto event_roots = static_cast<std::ptrdiff_t>(system_.event_root_count());
+        if (std::any_of(root_directions_.begin(), root_directions_.begin() + event_roots, [](int d) { return d != 0; })) {
+            stopped_at_event_root_ = true;
+            return true;
+        }
+        // A rate changes abruptly here: restart so CVODE does not carry history across it.
+        restarts_here = t_reached == last_restart ? restarts_here + 1 : 0;
+        last_restart = t_reached;
+        if (restarts_here > max_restarts_at_one_time) break;
+        restart();
+    }
+    if (flag >= 0 && flag != CV_ROOT_RETURN) {
         t_ = t_reached;
         return true;
     }
+    if (flag == CV_ROOT_RETURN) flag = CV_TOO_MUCH_WORK;  // stuck at a discontinuity
     // CVODE leaves y at the last successful step; report where and why it stopped.
     sunrealtype t_last = t_;
     CVodeGetCurrentTime(cv, &t_last);
@@ -251,10 +296,16 @@ SimulationResult simulate(const OdeSystem& system, std::span<const double> input
     SimulationResult result;
     Integrator integrator(system, options);
     integrator.start(output_times.front(), x0, inputs);
+    std::optional<EventDriver> events;
+    if (!system.events().empty()) {
+        events.emplace(system, integrator);
+        events->begin();
+    }
     const std::size_t n = system.size(), m = system.observable_ids().size();
     std::vector<double> observed(m);
     for (double t : output_times) {
-        if (!integrator.advance(t, output_times.back())) break;
+        const bool reached = events ? events->advance(t, output_times.back()) : integrator.advance(t, output_times.back());
+        if (!reached) break;
         const auto x = integrator.state();
         result.trajectory.times.push_back(t);
         result.trajectory.states.insert(result.trajectory.states.end(), x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n));

@@ -1,6 +1,8 @@
 // CVODE (BDF, Newton) on an OdeSystem, with a dense or KLU sparse direct linear solver. One
 // Integrator serves many runs: start() re-initialises CVODE but keeps the linear solver, so
-// KLU's symbolic factorisation is reused across the runs of a sweep.
+// KLU's symbolic factorisation is reused across the runs of a sweep. When the system has root
+// functions (SBML events, piecewise rates), CVODE locates them: advance() restarts by itself at a
+// discontinuity of a rate, and stops early at a trigger comparison so the event driver can act.
 #pragma once
 
 #include <memory>
@@ -55,8 +57,14 @@ public:
     void start(double t0, std::span<const double> x0, std::span<const double> inputs);
 
     // Integrates to `t_out`, never stepping past `t_stop` (the next discontinuity or the end).
-    // Returns false on failure; failure() then says why.
+    // Returns false on failure; failure() then says why. For a system with events it may stop
+    // earlier, at a root of a trigger comparison: stopped_at_event_root() then says so.
     bool advance(double t_out, double t_stop);
+
+    // After advance(): whether it stopped at a trigger root, and per root function the direction
+    // of its crossing (+1 rising, -1 falling, 0 none), in OdeSystem::roots order.
+    bool stopped_at_event_root() const { return stopped_at_event_root_; }
+    std::span<const int> root_directions() const { return root_directions_; }
 
     // Replaces the state at the current time (e.g. a dose) and restarts the integration there.
     void reset_state(std::span<const double> x);
@@ -85,6 +93,8 @@ private:
     double t_ = 0.0;
     SolverStats finished_segments_;
     std::optional<IntegrationFailure> failure_;
+    bool stopped_at_event_root_ = false;
+    std::vector<int> root_directions_;
 };
 
 // A trajectory sampled at output times, states and observables row by row.
@@ -102,6 +112,8 @@ struct SimulationResult {
 };
 
 // One run from `x0` with `inputs`, sampled at `output_times` (ascending, first >= 0, starts at 0).
+// Events of the system (SBML) are executed on the way; a row at an event's time shows the values
+// after it.
 SimulationResult simulate(const OdeSystem& system, std::span<const double> inputs, std::span<const double> x0,
                           const std::vector<double>& output_times, const SolverOptions& options);
 

@@ -1,5 +1,5 @@
-// Network graph -> OdeSystem: resolves names to slots once, differentiates every rate law
-// symbolically for the Jacobian, and lays the stoichiometry out per state for a tight RHS loop.
+// Evaluating a compiled OdeSystem: right-hand side, Jacobian, observables, roots, events and
+// initial values, all by running tapes over one slot array (compile.cpp builds the system).
 #include "solver/ode_system.hpp"
 
 #include <algorithm>
@@ -35,152 +35,6 @@ std::optional<int> OdeSystem::input_index(const std::string& id) const {
 std::optional<int> OdeSystem::observable_index(const std::string& id) const {
     const int i = index_of(observable_ids_, id);
     return i < 0 ? std::nullopt : std::optional<int>(i);
-}
-
-OdeSystem compile(const models::Network& network) {
-    const models::Model& model = network.model();
-    const models::NetworkGraph& graph = network.graph();
-    OdeSystem sys;
-
-    // Where each model species lives: a state, or (if constant) an input.
-    std::vector<int> state_of_species(model.species.size(), -1);
-    for (std::size_t s = 0; s < model.species.size(); ++s) {
-        if (model.species[s].constant) continue;
-        state_of_species[s] = static_cast<int>(sys.state_ids_.size());
-        sys.state_ids_.push_back(model.species[s].id);
-        sys.default_state_.push_back(model.species[s].initial_nm);
-    }
-    for (const auto& p : model.parameters) {
-        sys.input_ids_.push_back(p.id);
-        sys.default_inputs_.push_back(p.value);
-    }
-    for (const auto& s : model.species) {
-        if (!s.constant) continue;
-        sys.input_ids_.push_back(s.id);
-        sys.default_inputs_.push_back(s.initial_nm);
-    }
-    const std::size_t compartment_inputs = sys.input_ids_.size();
-    for (const auto& c : model.compartments) {
-        sys.input_ids_.push_back(c.id);
-        sys.default_inputs_.push_back(c.size_l);
-    }
-    for (const auto& r : model.reactions) sys.reaction_ids_.push_back(r.id);
-    for (const auto& o : model.observables) sys.observable_ids_.push_back(o.id);
-
-    const Slot n = static_cast<Slot>(sys.state_ids_.size());
-    sys.input_slot_begin_ = n;
-    sys.time_slot_ = n + static_cast<Slot>(sys.input_ids_.size());
-
-    std::unordered_map<std::string, Slot> slot_of_name;
-    for (Slot i = 0; i < n; ++i) slot_of_name.emplace(sys.state_ids_[i], i);
-    for (std::size_t i = 0; i < sys.input_ids_.size(); ++i)
-        slot_of_name.emplace(sys.input_ids_[i], sys.input_slot_begin_ + static_cast<Slot>(i));
-    slot_of_name.emplace("time", sys.time_slot_);
-    const TapeBuilder::Resolver resolve = [&](const std::string& name) -> std::optional<Slot> {
-        const auto it = slot_of_name.find(name);
-        return it == slot_of_name.end() ? std::nullopt : std::optional<Slot>(it->second);
-    };
-
-    // Observables are inlined wherever they are used, so every tape reads only slots.
-    std::unordered_map<std::string, ExprPtr> expanded_observables;
-    auto expand = [&](const ExprPtr& e) {
-        return models::substitute(e, [&](const std::string& name) -> ExprPtr {
-            const auto it = expanded_observables.find(name);
-            return it == expanded_observables.end() ? nullptr : it->second;
-        });
-    };
-    for (const auto& o : model.observables) expanded_observables.emplace(o.id, expand(o.expression));
-
-    // Compound effects: a targeted parameter p becomes p * (scale and inhibit factors) + addends.
-    std::unordered_map<std::string, ExprPtr> effective_parameter;
-    for (const auto& effect : model.effects) {
-        const std::string& id = model.parameters[effect.target].id;
-        auto [it, fresh] = effective_parameter.emplace(id, models::symbol(id));
-        const bool additive = effect.kind == models::EffectKind::add;
-        it->second = models::make(additive ? models::Op::add : models::Op::mul, {it->second, effect.term});
-    }
-    auto apply_effects = [&](const ExprPtr& e) {
-        if (effective_parameter.empty()) return e;
-        return models::substitute(e, [&](const std::string& name) -> ExprPtr {
-            const auto it = effective_parameter.find(name);
-            return it == effective_parameter.end() ? nullptr : it->second;
-        });
-    };
-
-    // Rates, in reaction order (the graph's reaction vertices follow the model's reactions).
-    TapeBuilder rate_builder(resolve, sys.time_slot_ + 1);
-    std::vector<ExprPtr> rates;
-    for (std::size_t r = 0; r < model.reactions.size(); ++r) {
-        rates.push_back(apply_effects(expand(model.reactions[r].rate)));
-        sys.rate_slots_.push_back(rate_builder.emit(rates.back()));
-    }
-    sys.rate_tape_ = rate_builder.finish();
-
-    // Stoichiometry from the graph's edges: (state, reaction) -> signed coefficient.
-    std::map<std::pair<int, int>, double> net;
-    for (std::size_t r = 0; r < model.reactions.size(); ++r) {
-        const models::Vertex rv = network.reaction_vertex(static_cast<int>(r));
-        for (auto [e, end] = boost::in_edges(rv, graph); e != end; ++e) {
-            if (graph[*e].role != models::EdgeRole::reactant) continue;
-            const int state = state_of_species[graph[boost::source(*e, graph)].index];
-            if (state >= 0) net[{state, static_cast<int>(r)}] -= graph[*e].stoichiometry;
-        }
-        for (auto [e, end] = boost::out_edges(rv, graph); e != end; ++e) {
-            const int state = state_of_species[graph[boost::target(*e, graph)].index];
-            if (state >= 0) net[{state, static_cast<int>(r)}] += graph[*e].stoichiometry;
-        }
-    }
-    auto compartment_input = [&](int compartment) { return static_cast<int>(compartment_inputs) + compartment; };
-    std::vector<std::vector<std::pair<int, int>>> terms_of_state(n);  // (reaction, coefficient index)
-    std::vector<std::vector<std::pair<int, int>>> states_of_reaction(model.reactions.size());  // (state, coefficient)
-    for (const auto& [key, coefficient] : net) {
-        if (coefficient == 0.0) continue;  // a catalyst written as reactant and product
-        const auto [state, reaction] = key;
-        const int species = *model.species_index(sys.state_ids_[state]);
-        const int k = static_cast<int>(sys.stoichiometry_.size());
-        sys.stoichiometry_.push_back({state, reaction, coefficient, compartment_input(model.reactions[reaction].compartment),
-                                      compartment_input(model.species[species].compartment)});
-        terms_of_state[state].push_back({reaction, k});
-        states_of_reaction[reaction].push_back({state, k});
-    }
-    sys.rhs_term_starts_.push_back(0);
-    for (Slot i = 0; i < n; ++i) {
-        for (const auto& [reaction, k] : terms_of_state[i]) sys.rhs_terms_.push_back({sys.rate_slots_[reaction], k});
-        sys.rhs_term_starts_.push_back(static_cast<int>(sys.rhs_terms_.size()));
-    }
-
-    // Jacobian: J(i,j) = sum_r c(i,r) * dv_r/dx_j, with dv_r/dx_j differentiated symbolically.
-    TapeBuilder jacobian_builder(resolve, sys.rate_tape_.end_slot());
-    std::map<std::pair<int, int>, std::vector<OdeSystem::Term>> entries;  // (column j, row i)
-    for (Slot j = 0; j < n; ++j) entries[{static_cast<int>(j), static_cast<int>(j)}];
-    for (std::size_t r = 0; r < rates.size(); ++r) {
-        if (states_of_reaction[r].empty()) continue;
-        for (const std::string& name : models::symbols(rates[r])) {
-            const auto slot = resolve(name);
-            if (!slot || *slot >= n) continue;
-            const ExprPtr partial = models::differentiate(rates[r], name);
-            if (models::is_number(partial, 0.0)) continue;
-            const Slot partial_slot = jacobian_builder.emit(partial);
-            for (const auto& [state, k] : states_of_reaction[r])
-                entries[{static_cast<int>(*slot), state}].push_back({partial_slot, k});
-        }
-    }
-    sys.jacobian_tape_ = jacobian_builder.finish();
-    sys.pattern_.column_starts.assign(n + 1, 0);
-    sys.jacobian_term_starts_.push_back(0);
-    for (const auto& [key, terms] : entries) {
-        sys.pattern_.column_starts[key.first + 1]++;
-        sys.pattern_.rows.push_back(key.second);
-        sys.jacobian_terms_.insert(sys.jacobian_terms_.end(), terms.begin(), terms.end());
-        sys.jacobian_term_starts_.push_back(static_cast<int>(sys.jacobian_terms_.size()));
-    }
-    for (Slot j = 0; j < n; ++j) sys.pattern_.column_starts[j + 1] += sys.pattern_.column_starts[j];
-
-    TapeBuilder observable_builder(resolve, sys.jacobian_tape_.end_slot());
-    for (const auto& o : model.observables) sys.observable_slots_.push_back(observable_builder.emit(expanded_observables.at(o.id)));
-    sys.observable_tape_ = observable_builder.finish();
-    sys.slot_count_ = sys.observable_tape_.end_slot();
-    return sys;
 }
 
 void OdeSystem::load_point(Workspace& ws, double t, const double* x) const {
@@ -248,9 +102,51 @@ void OdeSystem::rates(Workspace& ws, double t, const double* x, double* out) con
 std::vector<OdeSystem::StoichiometricEntry> OdeSystem::stoichiometric_matrix(const Workspace& ws) const {
     std::vector<StoichiometricEntry> entries;
     entries.reserve(stoichiometry_.size());
-    for (std::size_t k = 0; k < stoichiometry_.size(); ++k)
-        entries.push_back({stoichiometry_[k].state, stoichiometry_[k].reaction, ws.coefficients_[k]});
+    for (std::size_t k = 0; k < stoichiometry_.size(); ++k) {
+        const auto& s = stoichiometry_[k];
+        if (s.reaction < 0 || s.variable) continue;
+        entries.push_back({s.state, s.reaction, ws.coefficients_[k]});
+    }
     return entries;
+}
+
+void OdeSystem::initial_values(std::vector<double>& inputs, std::vector<double>& x0, double t0) const {
+    if (inputs.size() != input_ids_.size())
+        throw std::invalid_argument(fmt::format("initial_values: expected {} inputs, got {}", input_ids_.size(), inputs.size()));
+    std::vector<double> slots(slot_count_, 0.0);
+    initial_tape_.write_constants(slots.data());
+    std::copy(inputs.begin(), inputs.end(), slots.begin() + input_slot_begin_);
+    slots[time_slot_] = t0;
+    initial_tape_.run(slots.data());
+    for (const auto& [input, slot] : initial_input_slots_) inputs[input] = slots[slot];
+    x0.resize(size());
+    for (std::size_t i = 0; i < size(); ++i) x0[i] = slots[initial_state_slots_[i]];
+}
+
+models::ExprPtr OdeSystem::expand(const models::ExprPtr& expression) const {
+    std::string unknown;
+    auto expanded = models::substitute(expression, [&](const std::string& name) -> models::ExprPtr {
+        if (name == "time") return nullptr;
+        const auto it = expansion_.find(name);
+        if (it == expansion_.end()) {
+            if (unknown.empty()) unknown = name;
+            return nullptr;
+        }
+        return it->second;
+    });
+    if (!unknown.empty()) throw std::invalid_argument(fmt::format("unknown id '{}' in '{}'", unknown, models::to_string(expression)));
+    return expanded;
+}
+
+void OdeSystem::roots(Workspace& ws, double t, const double* x, double* g) const {
+    load_point(ws, t, x);
+    root_tape_.run(ws.slots_.data());
+    for (std::size_t k = 0; k < root_slots_.size(); ++k) g[k] = ws.slots_[root_slots_[k]];
+}
+
+void OdeSystem::evaluate_events(Workspace& ws, double t, const double* x) const {
+    load_point(ws, t, x);
+    event_tape_.run(ws.slots_.data());
 }
 
 Workspace::Workspace(const OdeSystem& system)
@@ -258,6 +154,8 @@ Workspace::Workspace(const OdeSystem& system)
     system.rate_tape_.write_constants(slots_.data());
     system.jacobian_tape_.write_constants(slots_.data());
     system.observable_tape_.write_constants(slots_.data());
+    system.root_tape_.write_constants(slots_.data());
+    system.event_tape_.write_constants(slots_.data());
     set_inputs(system.default_inputs_);
 }
 
@@ -268,13 +166,48 @@ void Workspace::set_inputs(std::span<const double> inputs) {
     std::copy(inputs.begin(), inputs.end(), slots_.begin() + sys.input_slot_begin_);
     for (std::size_t k = 0; k < sys.stoichiometry_.size(); ++k) {
         const auto& s = sys.stoichiometry_[k];
-        // Rates are per volume of the reaction's compartment; amounts are conserved across volumes.
-        coefficients_[k] = s.stoichiometry * inputs[s.reaction_compartment] / inputs[s.species_compartment];
+        // e.g. a JSON rate is per volume of the reaction's compartment and a concentration state
+        // changes by stoichiometry * V_reaction / V_species, so amounts are conserved across volumes.
+        double c = s.constant;
+        for (const auto& [input, exponent] : s.input_powers) c = exponent > 0 ? c * inputs[input] : c / inputs[input];
+        coefficients_[k] = c;
     }
 }
 
 std::span<const double> Workspace::inputs() const {
     return {slots_.data() + system_->input_slot_begin_, system_->input_ids_.size()};
+}
+
+}  // namespace ntsim::solver
+
+namespace ntsim::solver {
+
+Probe::Probe(const OdeSystem& system, const std::vector<models::ExprPtr>& expressions) : system_(&system) {
+    std::unordered_map<std::string, Slot> slot_of_name;
+    for (std::size_t i = 0; i < system.size(); ++i) slot_of_name.emplace(system.state_ids_[i], static_cast<Slot>(i));
+    for (std::size_t i = 0; i < system.input_ids_.size(); ++i)
+        slot_of_name.emplace(system.input_ids_[i], system.input_slot_begin_ + static_cast<Slot>(i));
+    slot_of_name.emplace("time", system.time_slot_);
+    TapeBuilder builder(
+        [&](const std::string& name) -> std::optional<Slot> {
+            const auto it = slot_of_name.find(name);
+            return it == slot_of_name.end() ? std::nullopt : std::optional<Slot>(it->second);
+        },
+        system.time_slot_ + 1);
+    for (const auto& e : expressions) slots_.push_back(builder.emit(system.expand(e)));
+    tape_ = builder.finish();
+    scratch_.assign(tape_.end_slot(), 0.0);
+    tape_.write_constants(scratch_.data());
+}
+
+void Probe::evaluate(const Workspace& ws, double t, const double* x, double* out) {
+    const OdeSystem& sys = *system_;
+    std::copy(x, x + sys.size(), scratch_.begin());
+    const auto inputs = ws.inputs();
+    std::copy(inputs.begin(), inputs.end(), scratch_.begin() + sys.input_slot_begin_);
+    scratch_[sys.time_slot_] = t;
+    tape_.run(scratch_.data());
+    for (std::size_t i = 0; i < slots_.size(); ++i) out[i] = scratch_[slots_[i]];
 }
 
 }  // namespace ntsim::solver

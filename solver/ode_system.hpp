@@ -1,11 +1,20 @@
-// A model compiled to an ODE system dx/dt = N·v(x, p, t): flat arrays and instruction tapes for
-// the reaction rates, their analytic partial derivatives and the observables. The system is
-// immutable and shared; everything that changes per run lives in a Workspace.
+// A model compiled to an ODE system dx/dt = N·v(x, p, t) + r(x, p, t): flat arrays and
+// instruction tapes for the reaction rates v, rate rules r, their analytic partial derivatives,
+// the observables, event triggers and initial values. The system is immutable and shared;
+// everything that changes per run lives in a Workspace.
+//
+// States are the quantities that change over a run: non-constant species (their concentration
+// for JSON models, their amount when reactions are SBML extent rates or the compartment may
+// change), and parameters or compartments with a rate rule or an event assignment. Inputs are
+// the quantities fixed during a run: parameters, constant species and compartment sizes. SBML
+// assignment rules, observables and reaction ids are inlined wherever they are read, so every
+// tape reads only states, inputs and time.
 #pragma once
 
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/network.hpp"
@@ -20,15 +29,53 @@ struct SparsityPattern {
     std::vector<int> rows;           // size nnz
 };
 
+// Which model quantity a state holds.
+struct StateInfo {
+    models::EntityKind kind;   // species, parameter or compartment
+    int index;                 // into the model's list of that kind
+    bool amount = false;       // species: the state is its amount, not its concentration
+};
+
+struct CompiledEventAssignment {
+    int state;                      // the state it sets
+    Slot value;                     // event tape slot: the value the variable's id stands for
+    std::optional<Slot> volume;     // species: compartment size turning that value into the state
+    bool multiply_by_volume = true; // amount state of a concentration (x = value*V), else x = value/V
+};
+
+// An SBML event with its expressions on the event tape (see models::Event).
+struct CompiledEvent {
+    std::string id;
+    Slot trigger = 0;
+    std::optional<Slot> delay, priority;
+    bool initial_value = true;
+    bool persistent = true;
+    bool use_values_from_trigger_time = true;
+    std::vector<CompiledEventAssignment> assignments;
+};
+
+// A comparison inside a trigger. Triggers read the comparison from `slot`, which the event
+// driver sets: from the direction of the root function `root` when that root is found (so a
+// crossing located a hair early or late still counts), else from the comparison's own value
+// `direct` on the event tape.
+struct TriggerAtom {
+    Slot slot = 0;
+    Slot direct = 0;
+    int root = 0;
+    bool true_above = true;    // true when the root function is positive (a > b, a >= b)
+};
+
 class Workspace;
 
 class OdeSystem {
 public:
     std::size_t size() const { return state_ids_.size(); }
 
-    // State: non-constant species, in model order. Inputs: parameters, then constant species,
-    // then compartment sizes; a run may override any of them.
+    // State: non-constant species in model order, then parameters and compartments that rules
+    // or events change. Inputs: parameters, then constant species, then compartment sizes; a run
+    // may override any of them.
     const std::vector<std::string>& state_ids() const { return state_ids_; }
+    const std::vector<StateInfo>& state_info() const { return state_info_; }
     const std::vector<std::string>& input_ids() const { return input_ids_; }
     const std::vector<std::string>& observable_ids() const { return observable_ids_; }
     const std::vector<std::string>& reaction_ids() const { return reaction_ids_; }
@@ -54,27 +101,54 @@ public:
         int state, reaction;
         double coefficient;  // signed, volume-scaled for the workspace's inputs
     };
-    // The non-zeros of the stoichiometric matrix N (dx/dt = N·v).
+    // The non-zeros of the stoichiometric matrix N (dx/dt = N·v); entries whose coefficient
+    // changes during a run (SBML variable stoichiometry) are left out.
     std::vector<StoichiometricEntry> stoichiometric_matrix(const Workspace& ws) const;
     void rates(Workspace& ws, double t, const double* x, double* out) const;
 
+    // Initial values at time t0 for the given inputs: sets `x0` and the inputs that SBML initial
+    // assignments define (they may read other inputs). default_state() and default_inputs() are
+    // this applied to the model's declared values at t0 = 0.
+    void initial_values(std::vector<double>& inputs, std::vector<double>& x0, double t0 = 0.0) const;
+
+    // Rewrites an expression over model ids (species as their model meaning, parameters,
+    // compartments, reactions, observables, time) into one over this system's states and inputs.
+    // Throws std::invalid_argument for an unknown id.
+    models::ExprPtr expand(const models::ExprPtr& expression) const;
+
+    // Root functions for CVODE: first one per trigger atom (events), then one per comparison in
+    // a rate or rule (discontinuities the integrator restarts at).
+    std::size_t root_count() const { return root_slots_.size(); }
+    std::size_t event_root_count() const { return atoms_.size(); }
+    void roots(Workspace& ws, double t, const double* x, double* g) const;
+
+    const std::vector<CompiledEvent>& events() const { return events_; }
+    const std::vector<TriggerAtom>& trigger_atoms() const { return atoms_; }
+    // Runs the event tape at (t, x): triggers (from the atoms' current slots), delays,
+    // priorities, assignment values and atoms' direct values, read back with Workspace::value.
+    void evaluate_events(Workspace& ws, double t, const double* x) const;
+
 private:
-    friend OdeSystem compile(const models::Network& network);
+    friend class Compiler;
     friend class Workspace;
+    friend class Probe;
 
     void load_point(Workspace& ws, double t, const double* x) const;
 
     struct Term {
-        Slot rate_or_partial;  // slot of v_r, or of dv_r/dx_j
+        Slot rate_or_partial;  // slot of v_r (or of a rule, or a variable-stoichiometry flux), or its partial
         int coefficient;       // index into Workspace::coefficients_
     };
+    // coefficient = constant * prod(inputs[i]^exponent): stoichiometry, volumes, conversion factors.
     struct StoichiometryEntry {
-        int state, reaction;
-        double stoichiometry;  // signed
-        int reaction_compartment, species_compartment;  // input indices of the volumes
+        int state, reaction;   // reaction -1: a rate rule
+        double constant;
+        std::vector<std::pair<int, int>> input_powers;  // (input index, +1 or -1)
+        bool variable = false; // the term's slot carries a run-time factor (variable stoichiometry)
     };
 
     std::vector<std::string> state_ids_, input_ids_, observable_ids_, reaction_ids_;
+    std::vector<StateInfo> state_info_;
     std::vector<double> default_state_, default_inputs_;
     std::vector<StoichiometryEntry> stoichiometry_;
     std::vector<Slot> rate_slots_;                 // one per reaction
@@ -84,12 +158,19 @@ private:
     std::vector<Term> jacobian_terms_;
     std::vector<Slot> observable_slots_;
     SparsityPattern pattern_;
-    Tape rate_tape_, jacobian_tape_, observable_tape_;
+    Tape rate_tape_, jacobian_tape_, observable_tape_, root_tape_, event_tape_, initial_tape_;
+    std::vector<Slot> root_slots_;
+    std::vector<CompiledEvent> events_;
+    std::vector<TriggerAtom> atoms_;
+    std::vector<Slot> initial_state_slots_;                 // per state
+    std::vector<std::pair<int, Slot>> initial_input_slots_; // (input index, slot)
+    std::unordered_map<std::string, models::ExprPtr> expansion_;  // model id -> expression over slots
     Slot time_slot_ = 0, input_slot_begin_ = 0, slot_count_ = 0;
 };
 
-// Derives the ODE system from the network graph (stoichiometry from its edges, rate laws from
-// the reactions they connect).
+// Derives the ODE system from the network's model (stoichiometry, rate laws, rules, events).
+// Throws std::invalid_argument when an expression names an unknown id or rules depend on each
+// other in a cycle.
 OdeSystem compile(const models::Network& network);
 
 // Per-run scratch: the slot array and the volume-scaled stoichiometry for the current inputs.
@@ -101,15 +182,35 @@ public:
     void set_inputs(std::span<const double> inputs);
     std::span<const double> inputs() const;
 
+    // A slot's value after the last tape run (events, atoms); sets a trigger atom.
+    double value(Slot slot) const { return slots_[slot]; }
+    void set_value(Slot slot, double value) { slots_[slot] = value; }
+
     const std::string& problem() const { return problem_; }
     void clear_problem() { problem_.clear(); }
 
 private:
     friend class OdeSystem;
+    friend class Probe;
     const OdeSystem* system_;
     std::vector<double> slots_;
     std::vector<double> coefficients_;
     std::string problem_;
+};
+
+// Extra quantities evaluated along a trajectory (e.g. the variables a test case asks for),
+// given as expressions over model ids; each Probe owns its scratch, so use one per thread.
+class Probe {
+public:
+    Probe(const OdeSystem& system, const std::vector<models::ExprPtr>& expressions);
+    void evaluate(const Workspace& ws, double t, const double* x, double* out);
+    std::size_t size() const { return slots_.size(); }
+
+private:
+    const OdeSystem* system_;
+    Tape tape_;
+    std::vector<Slot> slots_;
+    std::vector<double> scratch_;
 };
 
 }  // namespace ntsim::solver

@@ -2,6 +2,7 @@
 // CVODE, find steady states.
 #pragma once
 
+#include "solver/event_driver.hpp"
 #include "solver/integrator.hpp"
 #include "solver/ode_system.hpp"
 #include "solver/steady_state.hpp"

@@ -30,6 +30,21 @@ void Tape::run(double* s) const {
             case TapeOp::log10: r = std::log10(a); break;
             case TapeOp::sqrt: r = std::sqrt(a); break;
             case TapeOp::abs: r = std::fabs(a); break;
+            case TapeOp::sin: r = std::sin(a); break;
+            case TapeOp::cos: r = std::cos(a); break;
+            case TapeOp::tan: r = std::tan(a); break;
+            case TapeOp::asin: r = std::asin(a); break;
+            case TapeOp::acos: r = std::acos(a); break;
+            case TapeOp::atan: r = std::atan(a); break;
+            case TapeOp::sinh: r = std::sinh(a); break;
+            case TapeOp::cosh: r = std::cosh(a); break;
+            case TapeOp::tanh: r = std::tanh(a); break;
+            case TapeOp::asinh: r = std::asinh(a); break;
+            case TapeOp::acosh: r = std::acosh(a); break;
+            case TapeOp::atanh: r = std::atanh(a); break;
+            case TapeOp::floor: r = std::floor(a); break;
+            case TapeOp::ceil: r = std::ceil(a); break;
+            case TapeOp::factorial: r = std::tgamma(a + 1.0); break;
             case TapeOp::min: r = std::fmin(a, s[in.b]); break;
             case TapeOp::max: r = std::fmax(a, s[in.b]); break;
             case TapeOp::lt: r = a < s[in.b]; break;
@@ -92,6 +107,14 @@ Slot TapeBuilder::emit_power(const ExprPtr& base, const ExprPtr& exponent) {
 }
 
 Slot TapeBuilder::emit(const ExprPtr& e) {
+    if (e->op == Op::number || e->op == Op::symbol || e->args.empty()) return emit_node(e);
+    if (const auto it = emitted_.find(e.get()); it != emitted_.end()) return it->second.second;
+    const Slot slot = emit_node(e);
+    emitted_.emplace(e.get(), std::make_pair(e, slot));
+    return slot;
+}
+
+Slot TapeBuilder::emit_node(const ExprPtr& e) {
     auto unary = [&](TapeOp op) { return emit_op(op, emit(e->args.at(0))); };
     auto binary = [&](TapeOp op) { return emit_op(op, emit(e->args.at(0)), emit(e->args.at(1))); };
     switch (e->op) {
@@ -114,6 +137,21 @@ Slot TapeBuilder::emit(const ExprPtr& e) {
         case Op::log10: return unary(TapeOp::log10);
         case Op::sqrt: return unary(TapeOp::sqrt);
         case Op::abs: return unary(TapeOp::abs);
+        case Op::sin: return unary(TapeOp::sin);
+        case Op::cos: return unary(TapeOp::cos);
+        case Op::tan: return unary(TapeOp::tan);
+        case Op::asin: return unary(TapeOp::asin);
+        case Op::acos: return unary(TapeOp::acos);
+        case Op::atan: return unary(TapeOp::atan);
+        case Op::sinh: return unary(TapeOp::sinh);
+        case Op::cosh: return unary(TapeOp::cosh);
+        case Op::tanh: return unary(TapeOp::tanh);
+        case Op::asinh: return unary(TapeOp::asinh);
+        case Op::acosh: return unary(TapeOp::acosh);
+        case Op::atanh: return unary(TapeOp::atanh);
+        case Op::floor: return unary(TapeOp::floor);
+        case Op::ceil: return unary(TapeOp::ceil);
+        case Op::factorial: return unary(TapeOp::factorial);
         case Op::min: return binary(TapeOp::min);
         case Op::max: return binary(TapeOp::max);
         case Op::lt: return binary(TapeOp::lt);
@@ -137,6 +175,7 @@ Tape TapeBuilder::finish() {
     tape_ = Tape{};
     known_.clear();
     constant_slots_.clear();
+    emitted_.clear();
     return done;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "models/expression.hpp"
@@ -20,6 +21,7 @@ using Slot = std::uint32_t;
 enum class TapeOp : std::uint8_t {
     add, sub, mul, div, neg, pow, square, reciprocal,
     exp, log, log10, sqrt, abs, min, max,
+    sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, floor, ceil, factorial,
     lt, le, gt, ge, eq, ne, logical_and, logical_or, logical_not,
     select,
 };
@@ -60,6 +62,7 @@ public:
     Tape finish();
 
 private:
+    Slot emit_node(const models::ExprPtr& expression);
     Slot emit_op(TapeOp op, Slot a, Slot b = 0, Slot c = 0);
     Slot constant(double value);
     Slot emit_power(const models::ExprPtr& base, const models::ExprPtr& exponent);
@@ -69,6 +72,10 @@ private:
     Slot next_slot_;
     std::map<std::tuple<TapeOp, Slot, Slot, Slot>, Slot> known_;
     std::map<std::uint64_t, Slot> constant_slots_;  // keyed by bit pattern: NaN must not alias
+    // Nodes already emitted, by address; the ExprPtr keeps the node alive so an address is never
+    // reused for another node while the builder lives. Shared subtrees (inlined assignment
+    // rules) are then walked once instead of once per path to them.
+    std::unordered_map<const models::Expr*, std::pair<models::ExprPtr, Slot>> emitted_;
 };
 
 }  // namespace ntsim::solver

@@ -104,8 +104,9 @@ std::map<std::string, Quantity> observable_quantities(const models::Model& model
     Evaluator base(model, false), scaled(model, true);
     for (std::size_t i = 0; i < model.observables.size(); ++i) {
         const auto& o = model.observables[i];
-        Quantity q{o.id, o.name.empty() ? o.id : o.name, ""};
-        if (!split_unit(q.name, q.name, q.unit)) {
+        const std::string full_name = o.name.empty() ? o.id : o.name;
+        Quantity q{o.id, full_name, ""};
+        if (!split_unit(full_name, q.name, q.unit)) {
             try {
                 q.unit = inferred_unit(base.observable(i), scaled.observable(i));
             } catch (const std::exception&) {

@@ -202,6 +202,25 @@ std::string path_data(const Panel& panel, const std::vector<double>& x, const st
     return d;
 }
 
+namespace {
+
+constexpr double legend_swatch = 44, legend_margin = 56, legend_min = 200, legend_max = 420;
+// Average glyph width of DejaVu Sans as a fraction of the font size.
+constexpr double legend_char_width = 0.6;
+
+std::size_t legend_max_chars() {
+    return static_cast<std::size_t>((legend_max - legend_swatch - legend_margin) / (legend_char_width * FontSizes::legend));
+}
+
+}  // namespace
+
+double legend_width(const std::vector<LegendEntry>& entries) {
+    std::size_t chars = 0;
+    for (const auto& e : entries) chars = std::max(chars, std::min(e.label.size(), legend_max_chars()));
+    return std::clamp(legend_swatch + legend_margin + static_cast<double>(chars) * legend_char_width * FontSizes::legend, legend_min,
+                      legend_max);
+}
+
 double draw_legend(SvgDocument& svg, double x, double y, const std::vector<LegendEntry>& entries) {
     const double line_height = FontSizes::legend * 1.55;
     svg.open("g", {{"class", "legend"}});
@@ -216,7 +235,7 @@ double draw_legend(SvgDocument& svg, double x, double y, const std::vector<Legen
             svg.element("circle", {{"cx", svg_number(x + 17)}, {"cy", svg_number(mid)}, {"r", "5.5"}, {"fill", e.colour}});
         svg.text_element("text", {{"class", "legend-label"}, {"x", svg_number(x + 44)}, {"y", svg_number(mid + FontSizes::legend * 0.35)},
                                   {"font-size", svg_number(FontSizes::legend)}, {"fill", "#111111"}},
-                         e.label);
+                         shorten(e.label, legend_max_chars()));
         at += line_height;
     }
     svg.close();

@@ -73,6 +73,8 @@ struct LegendEntry {
     bool dashed = false;
     bool marker = false;
 };
+// Width a legend of these entries needs (px), from 200 to 420; longer labels are shortened.
+double legend_width(const std::vector<LegendEntry>& entries);
 // Entries stacked from (x, y) downwards; returns the height used.
 double draw_legend(SvgDocument& svg, double x, double y, const std::vector<LegendEntry>& entries);
 

@@ -55,6 +55,7 @@ void read_manifest(Results& r) {
         m = nlohmann::json::parse(in);
         r.scenario_name = m.at("scenario").at("name").get<std::string>();
         r.scenario_file = m.at("scenario").at("file").get<std::string>();
+        r.scenario_hash = m.at("scenario").value("hash", "");
         r.ntsim_version = m.value("ntsim_version", "");
         for (const auto& run : m.value("runs", nlohmann::json::array())) {
             const auto index = run.at("run").get<std::size_t>();

@@ -51,6 +51,7 @@ struct Results {
     std::filesystem::path directory;
     std::string scenario_name;
     std::string scenario_file;              // absolute, as the manifest records it
+    std::string scenario_hash;              // of the scenario file when the sweep ran
     std::string ntsim_version;
     std::vector<std::string> axis_columns;  // region, compound, dose_mg_per_kg, route, schedule, ...
     std::vector<RunRecord> runs;            // indexed by run number

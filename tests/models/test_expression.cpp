@@ -172,8 +172,9 @@ TEST_CASE("malformed text gives an ExpressionError naming column and text", "[ex
         {"a | b", 3, "'||'"},
         {"a # b", 3, "found '#'"},
         {"\xC2\xB5M", 1, "byte 0xC2"},
-        {"foo(x)", 1, "unknown function 'foo' (known: abs, exp, if, log, log10, max, min, "
-                      "piecewise, pow, sqrt)"},
+        {"foo(x)", 1, "unknown function 'foo' (known: abs, acos, acosh, asin, asinh, atan, atanh, ceil, "
+                      "cos, cosh, exp, factorial, floor, if, log, log10, max, min, piecewise, pow, sin, "
+                      "sinh, sqrt, tan, tanh)"},
         {"2*bar()", 3, "unknown function 'bar'"},
         {"log(a, b)", 1, "'log' takes 1 argument but was given 2"},
         {"exp()", 1, "'exp' takes 1 argument but was given 0"},

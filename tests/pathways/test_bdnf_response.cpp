@@ -104,8 +104,14 @@ TEST_CASE("after a 1-h strong stimulus Bdnf mRNA peaks near 2 h and BDNF protein
         REQUIRE(integrator.advance(t, t <= stimulus_end_s ? stimulus_end_s : end_s));
         if (t == stimulus_end_s) integrator.reset_inputs(resting_inputs);  // glutamate back to rest
         const auto x = integrator.state();
-        if (x[mrna] > mrna_peak) mrna_peak = x[mrna], mrna_peak_s = t;
-        if (x[protein] > protein_peak) protein_peak = x[protein], protein_peak_s = t;
+        if (x[mrna] > mrna_peak) {
+            mrna_peak = x[mrna];
+            mrna_peak_s = t;
+        }
+        if (x[protein] > protein_peak) {
+            protein_peak = x[protein];
+            protein_peak_s = t;
+        }
     }
     const double mrna_fold = mrna_peak / rest.state[mrna];
     INFO("Bdnf mRNA peak " << mrna_fold << "x at " << mrna_peak_s / hour_s << " h; BDNF protein peak "

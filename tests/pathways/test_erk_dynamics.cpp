@@ -46,7 +46,7 @@ ErkResponse ngf_step(ShippedModel& m) {
 
 // Steady-state pERK fraction of the ERK module alone with free `gtpase`-GTP clamped at `dose_nm`.
 struct ClampedErk {
-    explicit ClampedErk(const std::string& gtpase) : input(gtpase + "_GTP"), module(clamped(gtpase)) {}
+    explicit ClampedErk(const std::string& gtpase) : input(gtpase + "_GTP"), erk_module(clamped(gtpase)) {}
 
     static models::Model clamped(const std::string& gtpase) {
         // The shipped module with its input GTPase held fixed, as in docs/models-ranges.md §3. The
@@ -60,11 +60,11 @@ struct ClampedErk {
     }
 
     double response(double dose_nm) {
-        module.set_input(input, dose_nm);
-        const auto steady = module.steady_state();
+        erk_module.set_input(input, dose_nm);
+        const auto steady = erk_module.steady_state();
         INFO(input << " = " << dose_nm << " nM: " << steady.message);
         REQUIRE(steady.converged);
-        return module.read(steady.state, "pERK_fraction");
+        return erk_module.read(steady.state, "pERK_fraction");
     }
 
     // The dose giving `level` pERK, by bisection in log dose between 1e-4 and 1e4 nM.
@@ -80,7 +80,7 @@ struct ClampedErk {
     // 1e-4 in ln(dose): EC10 and EC90 to 0.01%, so nH to ~1e-4 relative.
     static constexpr double log_dose_tolerance = 1e-4;
     std::string input;
-    ShippedModel module;
+    ShippedModel erk_module;
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "scenarios/scenarios.hpp"
 
 namespace fs = std::filesystem;
@@ -120,26 +122,104 @@ TEST_CASE("an oral dose follows the Bateman function", "[scenarios][pk]") {
     }
 }
 
+// Runs a scenario the way `ntsim sweep` does: through a run store, finished into tables.
+void sweep_into(const std::string& file, const fs::path& dir, RunnerOptions options, const Shard& shard = {}) {
+    const Scenario scenario = load_scenario(data(file));
+    const SweepPlan plan = expand(scenario);
+    prepare_output_directory(dir);
+    claim_output_directory(dir, identify(scenario, plan, shard, options), false);
+    write_plan(dir, plan);
+    RunStore store(dir);
+    const SweepRunner runner(scenario);
+    Progress progress;
+    runner.run(plan, runs_to_do(plan, shard, store), options, progress, [&](std::vector<RunOutcome>&& done) { store.append(done); });
+    if (shard.count == 1) finish_sweep(dir, scenario, plan, store, {"test", options.threads, options}, true, {});
+}
+
+const std::vector<std::string> result_files{"runs.csv", "trajectories.csv", "summary.csv", "divergence.csv", "expectations.csv"};
+
 TEST_CASE("the same sweep writes byte-identical files on 1 and 4 threads", "[scenarios][determinism]") {
-    // Protects "results are written by run index": outputs must not depend on scheduling.
+    // Protects "results are written by run index": outputs must not depend on scheduling. Small
+    // chunks make the 4-thread run interleave many chunk boundaries.
     const fs::path root = fs::temp_directory_path() / "ntsim_test_determinism";
     fs::remove_all(root);
     for (unsigned threads : {1u, 4u}) {
         RunnerOptions options;
         options.threads = threads;
-        const Ran r = run_file("toy_sweep.json", options);
-        const auto summary = summarise(r.scenario, r.plan, r.outcomes, options.solver.atol);
-        const fs::path dir = root / std::to_string(threads);
-        prepare_output_directory(dir);
-        write_plan(dir, r.plan);
-        write_results(dir, r.scenario, r.plan, r.outcomes, summary, {"test", threads, options}, true);
+        options.chunk_runs = threads == 1 ? 0 : 3;
+        sweep_into("toy_sweep.json", root / std::to_string(threads), options);
     }
-    for (const char* file : {"runs.csv", "trajectories.csv", "summary.csv", "divergence.csv", "expectations.csv"}) {
+    for (const auto& file : result_files) {
         INFO(file);
         const std::string one = slurp(root / "1" / file), four = slurp(root / "4" / file);
         CHECK_FALSE(one.empty());
         CHECK(one == four);
     }
+    fs::remove_all(root);
+}
+
+TEST_CASE("shards merged give the same files as one process", "[scenarios][shards]") {
+    // Protects --shard K/N and ntsim merge: three shards of the toy sweep, merged, must equal the
+    // single-process results byte for byte; a missing or foreign shard is refused by name.
+    const fs::path root = fs::temp_directory_path() / "ntsim_test_shards";
+    fs::remove_all(root);
+    RunnerOptions options;
+    sweep_into("toy_sweep.json", root / "whole", options);
+    for (std::size_t k = 0; k < 3; ++k) sweep_into("toy_sweep.json", root / fmt::format("shard{}", k), options, {k, 3});
+    merge_shards({root / "shard0", root / "shard1", root / "shard2"}, root / "merged");
+    {
+        const Scenario scenario = load_scenario(data("toy_sweep.json"));
+        const SweepPlan plan = expand(scenario);
+        write_plan(root / "merged", plan);
+        const RunStore store(root / "merged");
+        finish_sweep(root / "merged", scenario, plan, store, {"test", 0, options}, true, {});
+    }
+    for (const auto& file : result_files) {
+        INFO(file);
+        CHECK(slurp(root / "whole" / file) == slurp(root / "merged" / file));
+    }
+    CHECK_THROWS_WITH(merge_shards({root / "shard0", root / "shard2"}, root / "bad"),
+                      Catch::Contains("incomplete set of shards: missing 1/3"));
+    sweep_into("fragile_sweep.json", root / "foreign", options, {1, 3});
+    CHECK_THROWS_WITH(merge_shards({root / "shard0", root / "foreign", root / "shard2"}, root / "bad"),
+                      Catch::Contains("is a shard of a different sweep") && Catch::Contains("foreign"));
+    fs::remove_all(root);
+}
+
+TEST_CASE("a resumed sweep skips finished runs and refuses changed inputs", "[scenarios][resume]") {
+    // Protects --resume: a store holding some runs is completed without redoing them; the result
+    // equals an uninterrupted sweep; a different solver tolerance is named as the change.
+    const fs::path root = fs::temp_directory_path() / "ntsim_test_resume";
+    fs::remove_all(root);
+    RunnerOptions options;
+    sweep_into("toy_sweep.json", root / "whole", options);
+
+    const Scenario scenario = load_scenario(data("toy_sweep.json"));
+    const SweepPlan plan = expand(scenario);
+    const fs::path dir = root / "resumed";
+    prepare_output_directory(dir);
+    claim_output_directory(dir, identify(scenario, plan, {}, options), false);
+    write_plan(dir, plan);
+    const SweepRunner runner(scenario);
+    Progress progress;
+    {
+        RunStore store(dir);
+        runner.run(plan, {0, 3, 5}, options, progress, [&](std::vector<RunOutcome>&& done) { store.append(done); });
+    }
+    claim_output_directory(dir, identify(scenario, plan, {}, options), true);
+    RunStore store(dir);
+    CHECK(store.count() == 3);
+    const auto todo = runs_to_do(plan, {}, store);
+    CHECK(todo == std::vector<std::size_t>{1, 2, 4, 6, 7});
+    runner.run(plan, todo, options, progress, [&](std::vector<RunOutcome>&& done) { store.append(done); });
+    finish_sweep(dir, scenario, plan, store, {"test", 0, options}, true, {});
+    for (const auto& file : result_files) {
+        INFO(file);
+        CHECK(slurp(root / "whole" / file) == slurp(dir / file));
+    }
+    RunnerOptions looser = options;
+    looser.solver.rtol = 1e-4;
+    CHECK_THROWS_WITH(claim_output_directory(dir, identify(scenario, plan, {}, looser), true), Catch::Contains("rtol"));
     fs::remove_all(root);
 }
 

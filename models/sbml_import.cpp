@@ -1,0 +1,627 @@
+// SBML -> Model: libSBML reads and checks the document (and flattens hierarchical composition);
+// this file maps each SBML element onto the model, and MathML onto the expression AST with
+// function definitions inlined and local parameters renamed to reaction-scoped ids.
+#include "models/sbml_import.hpp"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <numbers>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <sbml/SBMLTypes.h>
+#include <sbml/conversion/ConversionProperties.h>
+
+namespace ntsim::models {
+
+namespace {
+
+// SBML Level 3 Version 2 fixes Avogadro's number at the 2006 CODATA value used by the test suite.
+constexpr double avogadro = 6.02214179e23;
+constexpr const char* reserved_time = "time";
+constexpr const char* renamed_time = "time_sbml";
+
+// Packages that change what a model means; anything else (layout, render, groups...) is
+// annotation as far as a simulation is concerned.
+const std::set<std::string> semantic_packages = {"fbc", "qual", "distrib", "multi", "spatial", "arrays", "dyn", "req"};
+
+struct LocalScope {
+    std::unordered_map<std::string, ExprPtr> names;  // function arguments or local parameters
+};
+
+class Importer {
+public:
+    Importer(std::string file, const ::SBMLDocument& document) : file_(std::move(file)), document_(document) {}
+
+    Model run() {
+        const ::Model* m = document_.getModel();
+        if (!m) {
+            error("model", "the document has no model");
+            finish();
+        }
+        level_ = document_.getLevel();
+        model_.name = m->isSetName() ? m->getName() : m->getId();
+        if (model_.name.empty()) model_.name = file_;
+        model_.files.push_back(file_);
+        read_function_definitions(*m);
+        read_compartments(*m);
+        read_species(*m);
+        read_parameters(*m);
+        read_species_reference_ids(*m);
+        read_reactions(*m);
+        read_rules(*m);
+        read_initial_assignments(*m);
+        read_events(*m);
+        finish();
+        return std::move(model_);
+    }
+
+private:
+    // ---- problems -------------------------------------------------------------------------------
+
+    void error(const std::string& where, const std::string& message) { errors_.push_back({file_, where, message}); }
+    void unsupported(const std::string& where, const std::string& construct) {
+        unsupported_.push_back({file_, where, construct + " is not supported"});
+    }
+    void finish() {
+        if (!errors_.empty()) throw SbmlError(errors_);
+        if (!unsupported_.empty()) throw SbmlUnsupported(unsupported_);
+    }
+
+    static std::string element(const std::string& kind, const std::string& id) { return fmt::format("{} '{}'", kind, id); }
+
+    // ---- ids ------------------------------------------------------------------------------------
+
+    bool declare(const std::string& id, EntityKind kind, int index, const std::string& where) {
+        if (!model_.ids.emplace(id, EntityRef{kind, index}).second) {
+            error(where, fmt::format("duplicate id '{}'", id));
+            return false;
+        }
+        return true;
+    }
+
+    std::string unique_id(const std::string& wanted) {
+        std::string id = wanted;
+        while (model_.ids.count(id)) id += "_";
+        return id;
+    }
+
+    // ---- math -----------------------------------------------------------------------------------
+
+    ExprPtr math(const ::ASTNode* node, const std::string& where, const LocalScope* scope = nullptr) {
+        if (!node) {
+            error(where, "missing math");
+            return number(0.0);
+        }
+        try {
+            return convert(*node, where, scope, 0);
+        } catch (const std::invalid_argument& e) {
+            error(where, fmt::format("cannot read math: {}", e.what()));
+            return number(0.0);
+        }
+    }
+
+    std::vector<ExprPtr> children(const ::ASTNode& node, const std::string& where, const LocalScope* scope, int depth) {
+        std::vector<ExprPtr> out;
+        for (unsigned i = 0; i < node.getNumChildren(); ++i) out.push_back(convert(*node.getChild(i), where, scope, depth + 1));
+        return out;
+    }
+
+    static ExprPtr fold(Op op, std::vector<ExprPtr> args, ExprPtr empty) {
+        if (args.empty()) return empty;
+        ExprPtr result = args.front();
+        for (std::size_t i = 1; i < args.size(); ++i) result = make(op, {result, args[i]});
+        return result;
+    }
+
+    // eq(a, b, c) means a == b && b == c; likewise for the other relations.
+    static ExprPtr chain(Op op, const std::vector<ExprPtr>& args) {
+        if (args.size() < 2) return number(1.0);
+        ExprPtr result = make(op, {args[0], args[1]});
+        for (std::size_t i = 2; i < args.size(); ++i) result = make(Op::logical_and, {result, make(op, {args[i - 1], args[i]})});
+        return result;
+    }
+
+    static ExprPtr truth(const ExprPtr& e) { return make(Op::ne, {e, number(0.0)}); }
+    static ExprPtr one_over(const ExprPtr& e) { return make(Op::div, {number(1.0), e}); }
+
+    ExprPtr convert(const ::ASTNode& node, const std::string& where, const LocalScope* scope, int depth) {
+        constexpr int max_depth = 500;
+        if (depth > max_depth) throw std::invalid_argument("math nested too deeply");
+        const auto unary = [&](Op op) {
+            const auto a = children(node, where, scope, depth);
+            if (a.size() != 1) throw std::invalid_argument(fmt::format("'{}' needs one argument", node.getName() ? node.getName() : "?"));
+            return make(op, {a[0]});
+        };
+        const auto one = [&]() {
+            const auto a = children(node, where, scope, depth);
+            if (a.size() != 1) throw std::invalid_argument("function needs one argument");
+            return a[0];
+        };
+        switch (node.getType()) {
+            case AST_INTEGER: return number(static_cast<double>(node.getInteger()));
+            case AST_REAL: case AST_REAL_E: case AST_RATIONAL: return number(node.getReal());
+            case AST_NAME: {
+                const std::string name = node.getName();
+                if (scope) {
+                    const auto it = scope->names.find(name);
+                    if (it != scope->names.end()) return it->second;
+                }
+                return symbol(model_id_of_sbml_id(name));
+            }
+            case AST_NAME_TIME: return symbol(reserved_time);
+            case AST_NAME_AVOGADRO: return number(avogadro);
+            case AST_CONSTANT_E: return number(std::numbers::e);
+            case AST_CONSTANT_PI: return number(std::numbers::pi);
+            case AST_CONSTANT_TRUE: return number(1.0);
+            case AST_CONSTANT_FALSE: return number(0.0);
+            case AST_PLUS: return fold(Op::add, children(node, where, scope, depth), number(0.0));
+            case AST_TIMES: return fold(Op::mul, children(node, where, scope, depth), number(1.0));
+            case AST_MINUS: {
+                const auto a = children(node, where, scope, depth);
+                if (a.size() == 1) return make(Op::neg, {a[0]});
+                if (a.size() == 2) return make(Op::sub, {a[0], a[1]});
+                throw std::invalid_argument("minus needs one or two arguments");
+            }
+            case AST_DIVIDE: {
+                const auto a = children(node, where, scope, depth);
+                if (a.size() != 2) throw std::invalid_argument("divide needs two arguments");
+                return make(Op::div, {a[0], a[1]});
+            }
+            case AST_POWER: case AST_FUNCTION_POWER: {
+                const auto a = children(node, where, scope, depth);
+                if (a.size() != 2) throw std::invalid_argument("power needs two arguments");
+                return make(Op::pow, {a[0], a[1]});
+            }
+            case AST_FUNCTION_ROOT: {
+                const auto a = children(node, where, scope, depth);
+                if (a.size() == 1) return make(Op::sqrt, {a[0]});
+                if (a.size() != 2) throw std::invalid_argument("root needs a degree and an argument");
+                if (is_number(a[0], 2.0)) return make(Op::sqrt, {a[1]});
+                return make(Op::pow, {a[1], one_over(a[0])});
+            }
+            case AST_FUNCTION_LOG: {
+                const auto a = children(node, where, scope, depth);
+                if (a.size() == 1) return make(Op::log10, {a[0]});
+                if (a.size() != 2) throw std::invalid_argument("log needs a base and an argument");
+                if (is_number(a[0], 10.0)) return make(Op::log10, {a[1]});
+                return make(Op::div, {make(Op::log, {a[1]}), make(Op::log, {a[0]})});
+            }
+            case AST_FUNCTION_LN: return unary(Op::log);
+            case AST_FUNCTION_EXP: return unary(Op::exp);
+            case AST_FUNCTION_ABS: return unary(Op::abs);
+            case AST_FUNCTION_FLOOR: return unary(Op::floor);
+            case AST_FUNCTION_CEILING: return unary(Op::ceil);
+            case AST_FUNCTION_FACTORIAL: return unary(Op::factorial);
+            case AST_FUNCTION_SIN: return unary(Op::sin);
+            case AST_FUNCTION_COS: return unary(Op::cos);
+            case AST_FUNCTION_TAN: return unary(Op::tan);
+            case AST_FUNCTION_SEC: return one_over(make(Op::cos, {one()}));
+            case AST_FUNCTION_CSC: return one_over(make(Op::sin, {one()}));
+            case AST_FUNCTION_COT: return one_over(make(Op::tan, {one()}));
+            case AST_FUNCTION_SINH: return unary(Op::sinh);
+            case AST_FUNCTION_COSH: return unary(Op::cosh);
+            case AST_FUNCTION_TANH: return unary(Op::tanh);
+            case AST_FUNCTION_SECH: return one_over(make(Op::cosh, {one()}));
+            case AST_FUNCTION_CSCH: return one_over(make(Op::sinh, {one()}));
+            case AST_FUNCTION_COTH: return one_over(make(Op::tanh, {one()}));
+            case AST_FUNCTION_ARCSIN: return unary(Op::asin);
+            case AST_FUNCTION_ARCCOS: return unary(Op::acos);
+            case AST_FUNCTION_ARCTAN: return unary(Op::atan);
+            case AST_FUNCTION_ARCSEC: return make(Op::acos, {one_over(one())});
+            case AST_FUNCTION_ARCCSC: return make(Op::asin, {one_over(one())});
+            case AST_FUNCTION_ARCCOT: return make(Op::atan, {one_over(one())});
+            case AST_FUNCTION_ARCSINH: return unary(Op::asinh);
+            case AST_FUNCTION_ARCCOSH: return unary(Op::acosh);
+            case AST_FUNCTION_ARCTANH: return unary(Op::atanh);
+            case AST_FUNCTION_ARCSECH: return make(Op::acosh, {one_over(one())});
+            case AST_FUNCTION_ARCCSCH: return make(Op::asinh, {one_over(one())});
+            case AST_FUNCTION_ARCCOTH: return make(Op::atanh, {one_over(one())});
+            case AST_FUNCTION_MAX: return fold(Op::max, children(node, where, scope, depth), number(-std::numeric_limits<double>::infinity()));
+            case AST_FUNCTION_MIN: return fold(Op::min, children(node, where, scope, depth), number(std::numeric_limits<double>::infinity()));
+            case AST_FUNCTION_QUOTIENT: case AST_FUNCTION_REM: {
+                const auto a = children(node, where, scope, depth);
+                if (a.size() != 2) throw std::invalid_argument("quotient and rem need two arguments");
+                // Integer part of a/b, rounded toward zero; rem is what is left.
+                const ExprPtr ratio = make(Op::div, {a[0], a[1]});
+                const ExprPtr quotient = make(Op::select, {make(Op::ge, {ratio, number(0.0)}), make(Op::floor, {ratio}), make(Op::ceil, {ratio})});
+                if (node.getType() == AST_FUNCTION_QUOTIENT) return quotient;
+                return make(Op::sub, {a[0], make(Op::mul, {a[1], quotient})});
+            }
+            case AST_FUNCTION_PIECEWISE: {
+                const auto a = children(node, where, scope, depth);
+                const bool has_otherwise = a.size() % 2 == 1;
+                // Without an otherwise, SBML leaves the value undefined: NaN makes a gap visible.
+                ExprPtr result = has_otherwise ? a.back() : number(std::numeric_limits<double>::quiet_NaN());
+                for (std::size_t pair = a.size() / 2; pair-- > 0;) result = make(Op::select, {a[2 * pair + 1], a[2 * pair], result});
+                return result;
+            }
+            case AST_LOGICAL_AND: {
+                auto a = children(node, where, scope, depth);
+                for (auto& x : a) x = truth(x);
+                return fold(Op::logical_and, a, number(1.0));
+            }
+            case AST_LOGICAL_OR: {
+                auto a = children(node, where, scope, depth);
+                for (auto& x : a) x = truth(x);
+                return fold(Op::logical_or, a, number(0.0));
+            }
+            case AST_LOGICAL_XOR: {
+                auto a = children(node, where, scope, depth);
+                for (auto& x : a) x = truth(x);
+                return fold(Op::ne, a, number(0.0));
+            }
+            case AST_LOGICAL_NOT: return unary(Op::logical_not);
+            case AST_LOGICAL_IMPLIES: {
+                const auto a = children(node, where, scope, depth);
+                if (a.size() != 2) throw std::invalid_argument("implies needs two arguments");
+                return make(Op::logical_or, {make(Op::logical_not, {a[0]}), truth(a[1])});
+            }
+            case AST_RELATIONAL_EQ: return chain(Op::eq, children(node, where, scope, depth));
+            case AST_RELATIONAL_NEQ: {
+                const auto a = children(node, where, scope, depth);
+                if (a.size() != 2) throw std::invalid_argument("neq needs two arguments");
+                return make(Op::ne, {a[0], a[1]});
+            }
+            case AST_RELATIONAL_GT: return chain(Op::gt, children(node, where, scope, depth));
+            case AST_RELATIONAL_GEQ: return chain(Op::ge, children(node, where, scope, depth));
+            case AST_RELATIONAL_LT: return chain(Op::lt, children(node, where, scope, depth));
+            case AST_RELATIONAL_LEQ: return chain(Op::le, children(node, where, scope, depth));
+            case AST_FUNCTION: return call(node, where, scope, depth);
+            case AST_FUNCTION_DELAY:
+                unsupported(where, "the delay csymbol (a delay differential equation)");
+                return number(0.0);
+            case AST_FUNCTION_RATE_OF:
+                unsupported(where, "the rateOf csymbol");
+                return number(0.0);
+            default:
+                break;
+        }
+        unsupported(where, fmt::format("MathML element '{}'", node.getName() ? node.getName() : std::to_string(node.getType())));
+        return number(0.0);
+    }
+
+    // A function definition call: the body with its arguments substituted (inlined).
+    ExprPtr call(const ::ASTNode& node, const std::string& where, const LocalScope* scope, int depth) {
+        const std::string name = node.getName() ? node.getName() : "";
+        const auto it = functions_.find(name);
+        if (it == functions_.end()) throw std::invalid_argument(fmt::format("unknown function '{}'", name));
+        const ::FunctionDefinition& f = *it->second;
+        const auto args = children(node, where, scope, depth);
+        if (args.size() != f.getNumArguments())
+            throw std::invalid_argument(fmt::format("function '{}' takes {} arguments, given {}", name, f.getNumArguments(), args.size()));
+        if (!f.getBody()) throw std::invalid_argument(fmt::format("function '{}' has no body", name));
+        LocalScope inner;  // a function body sees only its arguments (and global ids)
+        for (unsigned i = 0; i < f.getNumArguments(); ++i) inner.names[f.getArgument(i)->getName()] = args[i];
+        return convert(*f.getBody(), where + fmt::format(" (in function '{}')", name), &inner, depth + 1);
+    }
+
+    // ---- elements -------------------------------------------------------------------------------
+
+    void read_function_definitions(const ::Model& m) {
+        for (unsigned i = 0; i < m.getNumFunctionDefinitions(); ++i) {
+            const ::FunctionDefinition* f = m.getFunctionDefinition(i);
+            functions_[f->getId()] = f;
+        }
+    }
+
+    void read_compartments(const ::Model& m) {
+        for (unsigned i = 0; i < m.getNumCompartments(); ++i) {
+            const ::Compartment& c = *m.getCompartment(i);
+            Compartment out;
+            out.id = model_id_of_sbml_id(c.getId());
+            out.name = c.isSetName() ? c.getName() : c.getId();
+            out.origin = {file_, element("compartment", c.getId())};
+            out.spatial_dimensions = level_ >= 3 ? static_cast<int>(c.getSpatialDimensionsAsDouble()) : static_cast<int>(c.getSpatialDimensions());
+            // Level 2 sizes default to 1; a Level 3 size left unset must come from a rule or
+            // initial assignment (NaN shows it if nothing sets it).
+            out.size_l = c.isSetSize() ? c.getSize() : (level_ < 3 ? 1.0 : std::numeric_limits<double>::quiet_NaN());
+            if (level_ >= 3 && !c.isSetSize() && out.spatial_dimensions == 0) out.size_l = 1.0;
+            out.constant = c.getConstant();
+            const int index = static_cast<int>(model_.compartments.size());
+            if (declare(out.id, EntityKind::compartment, index, out.origin.pointer)) model_.compartments.push_back(std::move(out));
+        }
+    }
+
+    void read_species(const ::Model& m) {
+        const std::string model_factor = m.isSetConversionFactor() ? model_id_of_sbml_id(m.getConversionFactor()) : "";
+        for (unsigned i = 0; i < m.getNumSpecies(); ++i) {
+            const ::Species& s = *m.getSpecies(i);
+            Species out;
+            out.id = model_id_of_sbml_id(s.getId());
+            out.name = s.isSetName() ? s.getName() : s.getId();
+            out.origin = {file_, element("species", s.getId())};
+            const auto c = model_.compartment_index(model_id_of_sbml_id(s.getCompartment()));
+            if (!c) {
+                error(out.origin.pointer, fmt::format("unknown compartment '{}'", s.getCompartment()));
+                continue;
+            }
+            out.compartment = *c;
+            if (s.isSetInitialAmount()) {
+                out.initial_nm = s.getInitialAmount();
+                out.initial_is_amount = true;
+            } else if (s.isSetInitialConcentration()) {
+                out.initial_nm = s.getInitialConcentration();
+            } else {
+                out.initial_nm = std::numeric_limits<double>::quiet_NaN();  // a rule or initial assignment must set it
+            }
+            out.only_substance_units = s.getHasOnlySubstanceUnits();
+            out.boundary = s.getBoundaryCondition();
+            out.constant = s.getConstant();
+            const std::string factor = s.isSetConversionFactor() ? model_id_of_sbml_id(s.getConversionFactor()) : model_factor;
+            if (!factor.empty()) conversion_factor_of_[out.id] = factor;
+            const int index = static_cast<int>(model_.species.size());
+            if (declare(out.id, EntityKind::species, index, out.origin.pointer)) model_.species.push_back(std::move(out));
+        }
+    }
+
+    Parameter make_parameter(const std::string& id, double value, bool constant, const std::string& where, const std::string& source) {
+        Parameter p;
+        p.id = id;
+        p.name = id;
+        p.value = value;
+        p.constant = constant;
+        p.dimension = Dimension::none();
+        p.source = source;
+        p.origin = {file_, where};
+        return p;
+    }
+
+    void add_parameter(Parameter p) {
+        const int index = static_cast<int>(model_.parameters.size());
+        if (declare(p.id, EntityKind::parameter, index, p.origin.pointer)) model_.parameters.push_back(std::move(p));
+    }
+
+    void read_parameters(const ::Model& m) {
+        for (unsigned i = 0; i < m.getNumParameters(); ++i) {
+            const ::Parameter& p = *m.getParameter(i);
+            const std::string where = element("parameter", p.getId());
+            Parameter out = make_parameter(model_id_of_sbml_id(p.getId()),
+                                           p.isSetValue() ? p.getValue() : std::numeric_limits<double>::quiet_NaN(), p.getConstant(),
+                                           where, fmt::format("SBML {}", file_));
+            out.name = p.isSetName() ? p.getName() : p.getId();
+            out.unit = p.getUnits();
+            add_parameter(std::move(out));
+        }
+        // Conversion factors are resolved once the parameters exist.
+        for (auto& s : model_.species) {
+            const auto it = conversion_factor_of_.find(s.id);
+            if (it == conversion_factor_of_.end()) continue;
+            const auto p = model_.parameter_index(it->second);
+            if (!p) error(s.origin.pointer, fmt::format("unknown conversion factor '{}'", it->second));
+            else s.conversion_factor = *p;
+        }
+    }
+
+    // A species reference with an id is a quantity of its own (its stoichiometry): a parameter.
+    void read_species_reference_ids(const ::Model& m) {
+        for (unsigned r = 0; r < m.getNumReactions(); ++r) {
+            const ::Reaction& reaction = *m.getReaction(r);
+            for (const ::ListOfSpeciesReferences* list : {reaction.getListOfReactants(), reaction.getListOfProducts()}) {
+                for (unsigned i = 0; i < list->size(); ++i) {
+                    const auto* ref = static_cast<const ::SpeciesReference*>(list->get(i));
+                    if (!ref->isSetId()) continue;
+                    const double value = ref->isSetStoichiometry() ? ref->getStoichiometry() : (level_ < 3 ? 1.0 : std::numeric_limits<double>::quiet_NaN());
+                    add_parameter(make_parameter(model_id_of_sbml_id(ref->getId()), value, level_ < 3 || ref->getConstant(),
+                                                 element("speciesReference", ref->getId()), "SBML speciesReference stoichiometry"));
+                }
+            }
+        }
+    }
+
+    std::vector<SpeciesRef> read_refs(const ::ListOfSpeciesReferences& list, const std::string& where) {
+        std::vector<SpeciesRef> refs;
+        for (unsigned i = 0; i < list.size(); ++i) {
+            const auto* ref = static_cast<const ::SpeciesReference*>(list.get(i));
+            const auto s = model_.species_index(model_id_of_sbml_id(ref->getSpecies()));
+            if (!s) {
+                error(where, fmt::format("unknown species '{}'", ref->getSpecies()));
+                continue;
+            }
+            SpeciesRef out;
+            out.species = *s;
+            if (ref->isSetId()) {
+                out.stoichiometry_expression = symbol(model_id_of_sbml_id(ref->getId()));
+            } else if (ref->isSetStoichiometryMath()) {
+                const ::StoichiometryMath* sm = ref->getStoichiometryMath();
+                if (sm->isSetMath()) out.stoichiometry_expression = math(sm->getMath(), where + " stoichiometryMath");
+            } else {
+                // Unset in Level 3 means undefined; 1 is what every Level 2 default and tool uses.
+                out.stoichiometry = ref->isSetStoichiometry() ? ref->getStoichiometry() : 1.0;
+            }
+            if (out.stoichiometry_expression && out.stoichiometry_expression->op == Op::number) {
+                out.stoichiometry = out.stoichiometry_expression->value;
+                out.stoichiometry_expression = nullptr;
+            }
+            refs.push_back(out);
+        }
+        return refs;
+    }
+
+    void read_reactions(const ::Model& m) {
+        for (unsigned r = 0; r < m.getNumReactions(); ++r) {
+            const ::Reaction& reaction = *m.getReaction(r);
+            const std::string where = element("reaction", reaction.getId());
+            if (reaction.isSetFast() && reaction.getFast()) unsupported(where, "a fast reaction (rapid equilibrium)");
+            Reaction out;
+            out.id = model_id_of_sbml_id(reaction.getId());
+            out.name = reaction.isSetName() ? reaction.getName() : reaction.getId();
+            out.origin = {file_, where};
+            out.rate_is_extent = true;
+            out.kind = RateLawKind::expression;
+            out.reactants = read_refs(*reaction.getListOfReactants(), where);
+            out.products = read_refs(*reaction.getListOfProducts(), where);
+            for (unsigned i = 0; i < reaction.getNumModifiers(); ++i) {
+                const auto s = model_.species_index(model_id_of_sbml_id(reaction.getModifier(i)->getSpecies()));
+                if (s) out.modifiers.push_back({*s, ModifierRole::enzyme});
+                else error(where, fmt::format("unknown modifier species '{}'", reaction.getModifier(i)->getSpecies()));
+            }
+            if (!out.reactants.empty()) out.compartment = model_.species[out.reactants[0].species].compartment;
+            else if (!out.products.empty()) out.compartment = model_.species[out.products[0].species].compartment;
+            out.rate = number(0.0);  // no kinetic law (or no math): the reaction does not proceed
+            if (reaction.isSetKineticLaw()) {
+                const ::KineticLaw& law = *reaction.getKineticLaw();
+                LocalScope scope;
+                auto add_local = [&](const ::Parameter& p) {
+                    const std::string id = unique_id(fmt::format("{}__{}", out.id, p.getId()));
+                    add_parameter(make_parameter(id, p.isSetValue() ? p.getValue() : std::numeric_limits<double>::quiet_NaN(), true,
+                                                 where + fmt::format(" local parameter '{}'", p.getId()), fmt::format("SBML {}", file_)));
+                    scope.names[p.getId()] = symbol(id);
+                };
+                for (unsigned i = 0; i < law.getNumLocalParameters(); ++i) add_local(*law.getLocalParameter(i));
+                if (level_ < 3)
+                    for (unsigned i = 0; i < law.getNumParameters(); ++i) add_local(*law.getParameter(i));
+                if (law.isSetMath()) out.rate = math(law.getMath(), where, &scope);
+            }
+            const int index = static_cast<int>(model_.reactions.size());
+            if (declare(out.id, EntityKind::reaction, index, where)) model_.reactions.push_back(std::move(out));
+        }
+    }
+
+    std::optional<EntityRef> variable(const std::string& sbml_id, const std::string& where) {
+        const auto it = model_.ids.find(model_id_of_sbml_id(sbml_id));
+        if (it == model_.ids.end() || it->second.kind == EntityKind::reaction || it->second.kind == EntityKind::observable) {
+            error(where, fmt::format("'{}' is not a compartment, species, parameter or species reference", sbml_id));
+            return std::nullopt;
+        }
+        return it->second;
+    }
+
+    void read_rules(const ::Model& m) {
+        for (unsigned i = 0; i < m.getNumRules(); ++i) {
+            const ::Rule& rule = *m.getRule(i);
+            if (rule.isAlgebraic()) {
+                unsupported(fmt::format("algebraicRule {}", i + 1), "an algebraic rule (a differential-algebraic system)");
+                continue;
+            }
+            const std::string where = fmt::format("{} for '{}'", rule.isAssignment() ? "assignmentRule" : "rateRule", rule.getVariable());
+            if (!rule.isSetMath()) continue;  // no math: the rule says nothing
+            const auto target = variable(rule.getVariable(), where);
+            if (!target) continue;
+            Rule out{*target, math(rule.getMath(), where), {file_, where}};
+            (rule.isAssignment() ? model_.assignment_rules : model_.rate_rules).push_back(std::move(out));
+        }
+    }
+
+    void read_initial_assignments(const ::Model& m) {
+        for (unsigned i = 0; i < m.getNumInitialAssignments(); ++i) {
+            const ::InitialAssignment& a = *m.getInitialAssignment(i);
+            const std::string where = fmt::format("initialAssignment for '{}'", a.getSymbol());
+            if (!a.isSetMath()) continue;
+            const auto target = variable(a.getSymbol(), where);
+            if (!target) continue;
+            model_.initial_assignments.push_back({*target, math(a.getMath(), where), {file_, where}});
+        }
+    }
+
+    void read_events(const ::Model& m) {
+        for (unsigned i = 0; i < m.getNumEvents(); ++i) {
+            const ::Event& e = *m.getEvent(i);
+            const std::string id = e.isSetId() ? e.getId() : fmt::format("event{}", i + 1);
+            const std::string where = element("event", id);
+            if (!e.isSetTrigger() || !e.getTrigger()->isSetMath()) continue;  // never fires
+            Event out;
+            out.id = id;
+            out.origin = {file_, where};
+            const ::Trigger& trigger = *e.getTrigger();
+            out.trigger = math(trigger.getMath(), where + " trigger");
+            if (level_ >= 3) {
+                out.initial_value = trigger.getInitialValue();
+                out.persistent = trigger.getPersistent();
+            }
+            if (e.isSetDelay() && e.getDelay()->isSetMath()) out.delay = math(e.getDelay()->getMath(), where + " delay");
+            if (e.isSetPriority() && e.getPriority()->isSetMath()) out.priority = math(e.getPriority()->getMath(), where + " priority");
+            out.use_values_from_trigger_time = e.getUseValuesFromTriggerTime();
+            for (unsigned k = 0; k < e.getNumEventAssignments(); ++k) {
+                const ::EventAssignment& a = *e.getEventAssignment(k);
+                const std::string a_where = fmt::format("{} assignment to '{}'", where, a.getVariable());
+                if (!a.isSetMath()) continue;
+                const auto target = variable(a.getVariable(), a_where);
+                if (target) out.assignments.push_back({*target, math(a.getMath(), a_where)});
+            }
+            model_.events.push_back(std::move(out));
+        }
+    }
+
+    std::string file_;
+    const ::SBMLDocument& document_;
+    unsigned level_ = 3;
+    Model model_;
+    std::unordered_map<std::string, const ::FunctionDefinition*> functions_;
+    std::unordered_map<std::string, std::string> conversion_factor_of_;
+    std::vector<LoadProblem> errors_, unsupported_;
+};
+
+// libSBML's own problems with the document (XML errors, then, if asked, consistency errors).
+void check_document(::SBMLDocument& doc, const std::string& file, const SbmlOptions& options) {
+    auto collect = [&](unsigned from) {
+        std::vector<LoadProblem> problems;
+        for (unsigned i = from; i < doc.getNumErrors(); ++i) {
+            const ::SBMLError* e = doc.getError(i);
+            if (e->getSeverity() < LIBSBML_SEV_ERROR) continue;
+            std::string message = e->getMessage();
+            while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+            problems.push_back({file, fmt::format("line {}", e->getLine()), message});
+        }
+        return problems;
+    };
+    if (auto problems = collect(0); !problems.empty()) throw SbmlError(std::move(problems));
+    if (!doc.getModel()) throw SbmlError({{file, "", "no SBML model in the file"}});
+    for (unsigned i = 0; i < doc.getNumPlugins(); ++i) {
+        const std::string package = doc.getPlugin(i)->getPackageName();
+        if (semantic_packages.count(package) && doc.isPackageEnabled(package))
+            throw SbmlUnsupported({{file, "sbml", fmt::format("the '{}' package is not supported", package)}});
+    }
+    if (doc.isPackageEnabled("comp")) {
+        ConversionProperties props;
+        props.addOption("flatten comp", true);
+        props.addOption("leave_ports", false);
+        const unsigned before = doc.getNumErrors();
+        if (doc.convert(props) != LIBSBML_OPERATION_SUCCESS) {
+            auto problems = collect(before);
+            if (problems.empty()) problems.push_back({file, "comp", "hierarchical model could not be flattened"});
+            throw SbmlError(std::move(problems));
+        }
+    }
+    if (options.check_consistency) {
+        doc.setConsistencyChecks(LIBSBML_CAT_UNITS_CONSISTENCY, false);
+        doc.setConsistencyChecks(LIBSBML_CAT_MODELING_PRACTICE, false);
+        const unsigned before = doc.getNumErrors();
+        doc.checkConsistency();
+        if (auto problems = collect(before); !problems.empty()) throw SbmlError(std::move(problems));
+    }
+}
+
+Model import_document(std::unique_ptr<::SBMLDocument> doc, const std::string& file, const SbmlOptions& options) {
+    if (!doc) throw SbmlError({{file, "", "libSBML could not read the file"}});
+    check_document(*doc, file, options);
+    return Importer(file, *doc).run();
+}
+
+}  // namespace
+
+std::string model_id_of_sbml_id(std::string_view sbml_id) {
+    if (sbml_id == reserved_time) return renamed_time;
+    return std::string(sbml_id);
+}
+
+bool is_sbml_file(const std::filesystem::path& file) {
+    const std::string ext = file.extension().string();
+    return ext == ".xml" || ext == ".sbml";
+}
+
+Model load_sbml(const std::filesystem::path& file, const SbmlOptions& options) {
+    if (!std::filesystem::exists(file)) throw SbmlError({{file.string(), "", "file not found"}});
+    ::SBMLReader reader;
+    return import_document(std::unique_ptr<::SBMLDocument>(reader.readSBMLFromFile(file.string())), file.string(), options);
+}
+
+Model load_sbml_from_string(const std::string& text, const std::string& name, const SbmlOptions& options) {
+    ::SBMLReader reader;
+    return import_document(std::unique_ptr<::SBMLDocument>(reader.readSBMLFromString(text)), name, options);
+}
+
+}  // namespace ntsim::models

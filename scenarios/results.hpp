@@ -1,0 +1,54 @@
+// The life of a results directory: claimed for one sweep (identified by the hashes of its input
+// files, its run count, shard and solver options), filled run by run through the run store,
+// resumed after an interruption, split into shards and merged, and finished into result tables.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scenarios/output.hpp"
+#include "scenarios/run_store.hpp"
+
+namespace ntsim::scenarios {
+
+struct Shard {
+    std::size_t index = 0;
+    std::size_t count = 1;
+    bool owns(std::size_t run) const { return run % count == index; }  // round robin balances costly neighbours
+};
+
+// "K/N" with 0 <= K < N; empty text means the whole sweep.
+Shard parse_shard(const std::string& text);
+
+// What a results directory belongs to; two directories merge only if these agree (but for the shard).
+struct SweepIdentity {
+    nlohmann::ordered_json fields;
+};
+
+SweepIdentity identify(const Scenario& scenario, const SweepPlan& plan, const Shard& shard, const RunnerOptions& options);
+
+// Marks `directory` as holding `identity`'s results. Without `resume`, earlier results there are
+// removed; with it, they must belong to the same sweep (else an error says which input changed).
+void claim_output_directory(const std::filesystem::path& directory, const SweepIdentity& identity, bool resume);
+
+// The runs of `shard` not yet in `store`, ascending.
+std::vector<std::size_t> runs_to_do(const SweepPlan& plan, const Shard& shard, const RunStore& store);
+
+struct SweepReport {
+    std::vector<RunOutcome> outcomes;  // compact: status, statistics, metrics
+    Summary summary;
+};
+
+// Derives every result table from a complete store; throws naming missing runs.
+SweepReport finish_sweep(const std::filesystem::path& directory, const Scenario& scenario, const SweepPlan& plan,
+                         const RunStore& store, const RunContext& context, bool trajectories,
+                         const std::vector<std::string>& state_ids);
+
+// Combines shard directories into `output` and finishes the sweep there. Refuses shards of a
+// different sweep and incomplete sets, naming what is wrong or missing. Returns the scenario file.
+std::string merge_shards(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output);
+
+}  // namespace ntsim::scenarios
