@@ -54,6 +54,11 @@ private:
     std::ofstream file_;
 };
 
+// A model file by its extension: SBML (.xml, .sbml) or ntsim JSON.
+models::Model load_model(const std::string& path) {
+    return models::is_sbml_file(path) ? models::load_sbml(path) : models::load(path);
+}
+
 int species_by_id(const models::Model& model, const std::string& id) {
     const auto index = model.species_index(id);
     if (!index) throw std::invalid_argument(fmt::format("unknown species '{}' in model '{}'", id, model.name));
@@ -85,7 +90,7 @@ solver::SolverOptions to_options(const SolverArgs& args) {
 
 int run_check(const CheckArgs& args) {
     return guarded([&] {
-        const models::Model model = models::load(args.model);
+        const models::Model model = load_model(args.model);
         std::size_t constant = 0;
         for (const auto& s : model.species) constant += s.constant;
         std::map<models::SourceKind, std::vector<const models::Parameter*>> by_source;
@@ -166,7 +171,7 @@ int run_simulate(const SimulateArgs& args) {
         if (is_scenario_file(args.model)) return simulate_scenario(args);
         const double t_end = models::parse_duration_s(args.t_end);
         if (!(t_end > 0)) throw std::invalid_argument(fmt::format("--t-end must be > 0, got '{}'", args.t_end));
-        const models::Model model = models::load(args.model);
+        const models::Model model = load_model(args.model);
         const models::Network network(model);
         const solver::OdeSystem system = solver::compile(network);
         std::vector<double> x0 = system.default_state();
@@ -213,7 +218,7 @@ int run_simulate(const SimulateArgs& args) {
 
 int run_steady(const SteadyArgs& args) {
     return guarded([&] {
-        const models::Model model = models::load(args.model);
+        const models::Model model = load_model(args.model);
         const models::Network network(model);
         const solver::OdeSystem system = solver::compile(network);
         const auto result = solver::find_steady_state(system, system.default_inputs(), system.default_state());
@@ -235,7 +240,7 @@ int run_steady(const SteadyArgs& args) {
 
 int run_graph(const GraphArgs& args) {
     return guarded([&] {
-        const models::Model model = models::load(args.model);
+        const models::Model model = load_model(args.model);
         const models::Network network(model);
         if (args.format == "dot") {
             std::cout << viz::to_dot(network);

@@ -85,6 +85,16 @@ int run_merge(const MergeArgs& args);
 // `ntsim viz graph|plot` and `ntsim report` (cli/viz_commands.cpp); a command that runs sets `status`.
 void add_viz_commands(CLI::App& app, int& status);
 
+struct SbmlSuiteArgs {
+    std::string directory;
+    std::vector<std::string> cases;  // case ids to run; empty: all
+    unsigned threads = 0;
+    bool quiet = false;
+    std::size_t min_pass = 0;
+    std::string report;
+};
+int run_sbml_suite(const SbmlSuiteArgs& args);  // in sbml_suite_command.cpp
+
 // Runs `body`, turning input errors into a message on stderr and exit status 2.
 int guarded(const std::function<int()>& body);
 

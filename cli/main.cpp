@@ -74,6 +74,16 @@ int main(int argc, char** argv) {
 
     add_viz_commands(app, status);
 
+    SbmlSuiteArgs suite;
+    auto* suite_cmd = app.add_subcommand("sbml-suite", "Run SBML Test Suite cases (folders NNNNN with model, settings, results)");
+    suite_cmd->add_option("directory", suite.directory, "Folder holding the case folders")->required();
+    suite_cmd->add_option("--cases", suite.cases, "Only these case ids (e.g. 00001 00042)");
+    suite_cmd->add_option("--threads", suite.threads, "Worker threads (0: all cores)")->default_val(0);
+    suite_cmd->add_flag("--quiet", suite.quiet, "Print only cases that do not pass, and the total");
+    suite_cmd->add_option("--min-pass", suite.min_pass, "Exit with status 1 if fewer cases pass")->default_val(0);
+    suite_cmd->add_option("--report", suite.report, "Write a Markdown table of non-passing cases by cause");
+    suite_cmd->callback([&] { status = run_sbml_suite(suite); });
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

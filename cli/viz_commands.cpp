@@ -50,16 +50,15 @@ int run_viz_graph(const VizGraphArgs& args) {
         const models::Model model = models::load(files);
         const models::Network network(model);
         const viz::GraphFormat format = viz::graph_format_for(args.output);
-        const std::size_t nodes = boost::num_vertices(network.graph());
         std::string how = "DOT text";
         if (format == viz::GraphFormat::dot) {
             std::ofstream out(args.output);
             out << viz::to_dot(network);
             if (!out) throw std::invalid_argument(fmt::format("cannot write '{}'", args.output));
         } else {
-            const std::string engine = args.layout.empty() ? viz::default_layout_engine(nodes) : args.layout;
-            viz::render_graph(viz::to_dot(network, {.key = !args.no_key, .labels = true}), format, engine, args.output);
-            how = fmt::format("Graphviz {} layout", engine);
+            const std::string engine = args.layout.empty() ? viz::default_network_layout(network) : args.layout;
+            viz::render_network(network, format, engine, !args.no_key, args.output);
+            how = engine == "modules" ? "modules laid out one by one with Graphviz dot" : fmt::format("Graphviz {} layout", engine);
         }
         std::cout << fmt::format("wrote {} ({} species, {} reactions, {} compounds; {})\n", args.output, model.species.size(),
                                  model.reactions.size(), model.compounds.size(), how);
@@ -108,8 +107,8 @@ void add_viz_commands(CLI::App& app, int& status) {
     graph_cmd->add_option("model", graph->model, "Model JSON file")->required();
     graph_cmd->add_option("--compound", graph->compounds, "Compound files to load with the model (marks their targets)");
     graph_cmd->add_option("-o,--output", graph->output, "Output file: .svg, .png or .dot")->required();
-    graph_cmd->add_option("--layout", graph->layout, "Graphviz engine (default: dot, or sfdp above 1200 nodes)")
-        ->check(CLI::IsMember({"dot", "sfdp", "neato", "fdp"}));
+    graph_cmd->add_option("--layout", graph->layout, "Layout: dot (whole network), modules (each module with dot, packed in rows), or Graphviz's sfdp, neato, fdp; default: dot up to 600 species + reactions, modules beyond")
+        ->check(CLI::IsMember({"dot", "modules", "sfdp", "neato", "fdp"}));
     graph_cmd->add_flag("--no-key", graph->no_key, "Leave out the key of node and edge styles");
     graph_cmd->callback([graph, &status] { status = run_viz_graph(*graph); });
 
@@ -124,8 +123,8 @@ void add_viz_commands(CLI::App& app, int& status) {
     auto* report_cmd = app.add_subcommand("report", "Interactive HTML page of a sweep (needs ntsim sweep --states): one offline file");
     report_cmd->add_option("results", report->results, "Results directory written by ntsim sweep --states")->required();
     report_cmd->add_option("-o,--output", report->output, "HTML file to write")->required();
-    report_cmd->add_option("--layout", report->layout, "Graphviz engine for node positions (default: dot, or sfdp above 1200 nodes)")
-        ->check(CLI::IsMember({"dot", "sfdp", "neato", "fdp"}));
+    report_cmd->add_option("--layout", report->layout, "Node positions: dot, modules, sfdp, neato or fdp (as for viz graph)")
+        ->check(CLI::IsMember({"dot", "modules", "sfdp", "neato", "fdp"}));
     report_cmd->callback([report, &status] { status = run_report(*report); });
 }
 

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <sbml/SBMLTypes.h>
 #include <sbml/conversion/ConversionProperties.h>
+#include <sbml/extension/SBasePlugin.h>
 
 namespace ntsim::models {
 
@@ -616,7 +617,9 @@ bool is_sbml_file(const std::filesystem::path& file) {
 Model load_sbml(const std::filesystem::path& file, const SbmlOptions& options) {
     if (!std::filesystem::exists(file)) throw SbmlError({{file.string(), "", "file not found"}});
     ::SBMLReader reader;
-    return import_document(std::unique_ptr<::SBMLDocument>(reader.readSBMLFromFile(file.string())), file.string(), options);
+    // An absolute path lets libSBML find the external model files of hierarchical models.
+    const std::string absolute = std::filesystem::absolute(file).lexically_normal().string();
+    return import_document(std::unique_ptr<::SBMLDocument>(reader.readSBMLFromFile(absolute)), file.string(), options);
 }
 
 Model load_sbml_from_string(const std::string& text, const std::string& name, const SbmlOptions& options) {

@@ -484,7 +484,22 @@ private:
         if (!where.require_object()) return out;
         for (const auto& key : where.keys()) {
             const JsonReader v = where.at(key.c_str());
-            const std::string label = v.is_string() ? v.string() : v.is_number() ? fmt::format("{}", v.number()) : v.string();
+            std::string label = v.is_string() ? v.string() : v.is_number() ? fmt::format("{}", v.number()) : v.string();
+            // Numeric axes may be selected with units ("2 uM", "0.5 mg/kg"); compare in the stored units.
+            const bool has_unit = v.is_string() && [&] {
+                std::size_t used = 0;
+                try {
+                    std::stod(label, &used);
+                } catch (const std::exception&) {
+                    return false;
+                }
+                return label.find_first_not_of(' ', used) != std::string::npos;
+            }();
+            if (has_unit && key == "dose") {
+                if (auto d = dose(v)) label = fmt::format("{:.17g}", *d);
+            } else if (has_unit && key != "region" && key != "compound" && key != "schedule") {
+                if (auto p = parameter_value(v, key)) label = fmt::format("{:.17g}", *p);
+            }
             if (key == "region" || key == "compound" || key == "schedule") check_label(v, key, label);
             else if (key != "dose" && std::none_of(s_.axes.begin(), s_.axes.end(), [&](const Axis& a) { return a.name == key; }))
                 v.fail(fmt::format("unknown selector '{}'; use region, compound, schedule, dose or an axis name", key));

@@ -23,6 +23,14 @@ std::string reference_key(const RunSettings& s) {
     return key;
 }
 
+// The run's route, or the compound's only route when the compound cannot take the requested one
+// (a compound axis may mix an intranasal peptide with oral drugs).
+std::string route_for(const Scenario& scenario, const RunSettings& s) {
+    const auto& routes = scenario.model.compounds[*scenario.model.compound_index(s.compound)].routes;
+    const bool available = std::any_of(routes.begin(), routes.end(), [&](const models::Route& r) { return r.name == s.route; });
+    return !available && routes.size() == 1 ? routes.front().name : s.route;
+}
+
 // Odometer step over the axes, the last varying fastest; false after the last combination.
 bool next_combination(std::vector<std::size_t>& position, const std::vector<Axis>& axes) {
     for (std::size_t a = axes.size(); a-- > 0;) {
@@ -96,6 +104,7 @@ SweepPlan expand(const Scenario& scenario) {
             }
         }
         if (s.compound == vehicle) s.dose_mg_per_kg = 0.0;  // a vehicle run is the same at every dose
+        else s.route = route_for(scenario, s);
         Run run{plan.runs.size(), s, labels_of(s, sample_point), std::nullopt, false};
         const std::string key = reference_key(s);
         if (s.compound == vehicle) {

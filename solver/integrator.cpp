@@ -124,6 +124,9 @@ Integrator::Integrator(const OdeSystem& system, const SolverOptions& options)
     if (kind_ == LinearSolverKind::automatic)
         kind_ = system.size() >= options.klu_from_states ? LinearSolverKind::klu : LinearSolverKind::dense;
 
+    // A system without states (an SBML model of rules and constants) has nothing for CVODE to
+    // integrate: time just advances.
+    if (system.size() == 0) return;
     Sundials& s = *sundials_;
     const auto n = static_cast<sunindextype>(system.size());
     const auto& pattern = system.jacobian_pattern();
@@ -154,6 +157,7 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
     finished_segments_ = {};
     failure_.reset();
     stopped_at_event_root_ = false;
+    if (!s.cvode) return;
     void* cv = s.cvode.get();
     if (!s.initialised) {
         check(CVodeInit(cv, IntegratorCallbacks::rhs, t0, s.y.get()), "Integrator::start", "CVodeInit", s.errors, CVodeGetReturnFlagName);
@@ -188,7 +192,7 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
 SolverStats Integrator::stats() const {
     void* cv = sundials_->cvode.get();
     SolverStats now = finished_segments_;
-    if (!sundials_->initialised) return now;
+    if (!sundials_->initialised || !cv) return now;
     long value = 0;
     CVodeGetNumSteps(cv, &value);
     now.steps += value;
@@ -207,6 +211,7 @@ SolverStats Integrator::stats() const {
 
 void Integrator::restart() {
     Sundials& s = *sundials_;
+    if (!s.cvode) return;
     // CVodeReInit zeroes CVODE's counters; keep what this run has done so far.
     finished_segments_ = stats();
     check(CVodeReInit(s.cvode.get(), t_, s.y.get()), "Integrator::restart", "CVodeReInit", s.errors, CVodeGetReturnFlagName);
@@ -228,7 +233,18 @@ bool Integrator::advance(double t_out, double t_stop) {
     if (failure_) return false;
     if (t_out <= t_) return true;
     Sundials& s = *sundials_;
+    stopped_at_event_root_ = false;
+    if (!s.cvode) {
+        t_ = std::min(t_out, t_stop);
+        return true;
+    }
     void* cv = s.cvode.get();
+    // CVODE may have stepped past the time it last returned (it interpolates back to output
+    // times and roots); a stop time in between, such as a newly scheduled event, needs a restart
+    // from the returned point.
+    sunrealtype t_internal = t_;
+    CVodeGetCurrentTime(cv, &t_internal);
+    if (t_internal > t_stop) restart();
     check(CVodeSetStopTime(cv, t_stop), "Integrator::advance", "CVodeSetStopTime", s.errors, CVodeGetReturnFlagName);
     s.errors.last_message.clear();
     s.callback_error.clear();

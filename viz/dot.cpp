@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "viz/compound_marks.hpp"
+#include "viz/graph_render.hpp"
 
 namespace ntsim::viz {
 
@@ -89,14 +90,23 @@ std::string to_dot(const models::Network& network, const DotOptions& options) {
         const auto& node = g[*v];
         const std::string& module = node.kind == models::NodeKind::species ? model.species[node.index].module
                                                                           : model.reactions[node.index].module;
-        by_module[module].push_back(*v);
+        if (options.only_module.empty() || module == options.only_module) by_module[module].push_back(*v);
     }
+    std::vector<bool> included(boost::num_vertices(g), options.only_module.empty());
+    for (const auto& [module, vertices] : by_module)
+        for (models::Vertex v : vertices) included[v] = true;
     std::string dot = fmt::format("digraph {} {{\n  rankdir=TB;\n  newrank=true;\n  outputorder=edgesfirst;\n"
                                   "  graph [fontname=\"Helvetica\"];\n  node [fontname=\"Helvetica\", fontsize=12];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
                                   quoted(model.name));
+    if (options.pinned) dot += "  notranslate=true;\n";
     int cluster = 0;
     for (const auto& [module, vertices] : by_module) {
         const auto compound = marks.module_compound.find(module);
+        std::string box;
+        if (options.pinned) {
+            for (const auto& c : options.pinned->clusters)
+                if (c.name == module) box = fmt::format("    bb=\"{:.1f},{:.1f},{:.1f},{:.1f}\";\n", c.x0, c.y0, c.x1, c.y1);
+        }
         if (compound != marks.module_compound.end()) {
             dot += fmt::format("  subgraph cluster_{} {{\n    label={};\n    style=\"rounded,filled\"; color=\"{}\"; fillcolor=\"{}\"; fontsize=16;\n",
                                cluster++, quoted("compound: " + compound->second), compound_colour, compound_cluster_fill);
@@ -104,8 +114,14 @@ std::string to_dot(const models::Network& network, const DotOptions& options) {
             dot += fmt::format("  subgraph cluster_{} {{\n    label={};\n    style=rounded; color=gray60; fontsize=16;\n", cluster++,
                                quoted(module));
         }
+        dot += box;
         for (models::Vertex v : vertices) {
             const auto& node = g[v];
+            std::string pin;
+            if (options.pinned) {
+                const auto at = options.pinned->nodes.find(network.label(v));
+                if (at != options.pinned->nodes.end()) pin = fmt::format(", pos=\"{:.1f},{:.1f}!\"", at->second.x, at->second.y);
+            }
             if (node.kind == models::NodeKind::species) {
                 const auto& s = model.species[node.index];
                 std::string style;
@@ -116,13 +132,13 @@ std::string to_dot(const models::Network& network, const DotOptions& options) {
                 else if (s.constant)
                     style = fmt::format(", style=filled, fillcolor=\"{}\"", input_fill);
                 // Ids are short and standard (pTrkB, ERK_PP); the longer descriptive name is the tooltip.
-                dot += fmt::format("    {} [label={}, tooltip={}, shape=ellipse{}];\n", quoted(s.id), quoted(s.id), quoted(s.name), style);
+                dot += fmt::format("    {} [label={}, tooltip={}, shape=ellipse{}{}];\n", quoted(s.id), quoted(s.id), quoted(s.name), style, pin);
             } else {
                 const auto& r = model.reactions[node.index];
                 const bool targeted = marks.target_reactions.count(node.index) > 0;
-                dot += fmt::format("    {} [label=\"\", {}shape=box, width=0.15, height=0.15, style=filled, fillcolor={}{}];\n", quoted(r.id),
+                dot += fmt::format("    {} [label=\"\", {}shape=box, width=0.15, height=0.15, style=filled, fillcolor={}{}{}];\n", quoted(r.id),
                                    options.labels ? "xlabel=" + quoted(r.id) + ", " : "", targeted ? quoted(compound_colour) : "gray30",
-                                   targeted ? fmt::format(", color=\"{}\"", compound_colour) : "");
+                                   targeted ? fmt::format(", color=\"{}\"", compound_colour) : "", pin);
             }
         }
         dot += "  }\n";
@@ -130,6 +146,7 @@ std::string to_dot(const models::Network& network, const DotOptions& options) {
     std::size_t edge = 0;
     for (auto [e, end] = boost::edges(g); e != end; ++e, ++edge) {
         const models::Vertex from = boost::source(*e, g), to = boost::target(*e, g);
+        if (!included[from] || !included[to]) continue;
         const models::EdgeRole role = g[*e].role;
         std::string style = edge_style(role);
         if (const models::Effect* effect = marks.edge_effect[edge]) {

@@ -10,9 +10,15 @@
 
 namespace ntsim::viz {
 
+struct GraphLayout;
+
 struct DotOptions {
     bool key = false;              // a cluster explaining node and edge styles (for rendered diagrams)
     bool labels = true;            // reaction labels and effect-edge labels (off for layout only)
+    std::string only_module;       // if set: only this module's nodes and the edges among them
+    // If set: every node pinned at its position (pos="x,y!") and every module cluster given its box,
+    // for Graphviz's "nop2" engine, which draws a graph where it is told to.
+    const GraphLayout* pinned = nullptr;
 };
 
 std::string to_dot(const models::Network& network, const DotOptions& options = {});

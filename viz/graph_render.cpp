@@ -3,6 +3,7 @@
 #include "viz/graph_render.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -89,8 +90,6 @@ GraphFormat graph_format_for(const std::filesystem::path& file) {
     throw std::invalid_argument(fmt::format("cannot tell the format of '{}' from its extension; use .svg, .png or .dot", file.string()));
 }
 
-std::string default_layout_engine(std::size_t node_count) { return node_count <= layered_layout_limit ? "dot" : "sfdp"; }
-
 void render_graph(const std::string& dot_text, GraphFormat format, const std::string& engine, const std::filesystem::path& file) {
     if (format == GraphFormat::dot) throw std::invalid_argument("render_graph: DOT text needs no rendering; write it as it is");
     GraphvizJob job(dot_text, engine);
@@ -109,6 +108,50 @@ GraphLayout layout_graph(const std::string& dot_text, const std::string& engine)
     }
     if (engine == "dot") collect_clusters(job.graph(), layout.clusters);
     return layout;
+}
+
+GraphLayout layout_modules(const std::vector<ModuleGraph>& modules) {
+    // Space between module drawings, points.
+    constexpr double gap = 36;
+    constexpr double page_aspect = 1.6;
+    struct Drawn {
+        GraphLayout layout;
+        double x0, y0, width, height;
+    };
+    std::vector<Drawn> drawn;
+    double area = 0;
+    for (const auto& m : modules) {
+        GraphLayout one = layout_graph(m.dot_text, "dot");
+        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        for (const auto& [id, n] : one.nodes) {
+            x0 = std::min(x0, n.x - n.width / 2), x1 = std::max(x1, n.x + n.width / 2);
+            y0 = std::min(y0, n.y - n.height / 2), y1 = std::max(y1, n.y + n.height / 2);
+        }
+        if (one.nodes.empty()) x0 = y0 = x1 = y1 = 0;
+        drawn.push_back({std::move(one), x0, y0, x1 - x0, y1 - y0});
+        area += (x1 - x0 + gap) * (y1 - y0 + gap);
+    }
+    // Shelf packing: fill rows left to right up to a width that makes the whole about 16:10.
+    const double row_width = std::sqrt(area * page_aspect);
+    GraphLayout packed;
+    packed.engine = "modules";
+    double x = 0, y = 0, row_height = 0;
+    for (std::size_t i = 0; i < drawn.size(); ++i) {
+        const Drawn& d = drawn[i];
+        if (x > 0 && x + d.width > row_width) {
+            x = 0;
+            y -= row_height + gap;
+            row_height = 0;
+        }
+        // Graphviz's y grows upwards, so rows go to negative y; each drawing's top edge sits at y.
+        const double dx = x - d.x0, dy = y - (d.y0 + d.height);
+        for (const auto& [id, n] : d.layout.nodes) packed.nodes[id] = {n.x + dx, n.y + dy, n.width, n.height};
+        const double margin = gap / 3;
+        packed.clusters.push_back({modules[i].name, modules[i].name, x - margin, y - d.height - margin, x + d.width + margin, y + margin});
+        x += d.width + gap;
+        row_height = std::max(row_height, d.height);
+    }
+    return packed;
 }
 
 }  // namespace ntsim::viz

@@ -14,13 +14,6 @@ enum class GraphFormat { dot, svg, png };
 // From the file name's extension: .dot/.gv, .svg, .png; std::invalid_argument listing them otherwise.
 GraphFormat graph_format_for(const std::filesystem::path& file);
 
-// Graphviz layout engine for a graph of `node_count` nodes: "dot" (layered, modules as clusters)
-// up to layered_layout_limit, "sfdp" (force-directed, ignores clusters) beyond.
-std::string default_layout_engine(std::size_t node_count);
-// dot takes about a minute for ~2900 nodes on this project's reference machine, sfdp under 2 s
-// (docs/performance.md, "Report page"); the limit keeps dot below ~10 s.
-constexpr std::size_t layered_layout_limit = 1200;
-
 // Lays out `dot_text` with `engine` and writes it as `format` (svg or png) to `file`. Throws
 // std::runtime_error with Graphviz's own message when Graphviz fails.
 void render_graph(const std::string& dot_text, GraphFormat format, const std::string& engine,
@@ -32,7 +25,7 @@ struct NodePlacement {
 };
 
 struct ClusterPlacement {
-    std::string name;                // the subgraph's name, e.g. cluster_3
+    std::string name;                // the subgraph's name (cluster_3), or the module's for layout_modules
     std::string label;
     double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // bounding box, points
 };
@@ -44,5 +37,14 @@ struct GraphLayout {
 };
 
 GraphLayout layout_graph(const std::string& dot_text, const std::string& engine);
+
+struct ModuleGraph {
+    std::string name;
+    std::string dot_text;
+};
+
+// Lays out each module's DOT text with dot and packs the drawings in rows, in the given order and
+// aiming at a 16:10 page, into one layout whose clusters are the modules (named by module).
+GraphLayout layout_modules(const std::vector<ModuleGraph>& modules);
 
 }  // namespace ntsim::viz

@@ -13,8 +13,7 @@
 
 #include "models/network.hpp"
 #include "viz/compound_marks.hpp"
-#include "viz/dot.hpp"
-#include "viz/graph_render.hpp"
+#include "viz/network_layout.hpp"
 #include "viz/report_assets.hpp"
 
 namespace ntsim::viz {
@@ -38,8 +37,8 @@ json network_json(const models::Model& model, const SpeciesStates& states, const
     const models::Network network(model);
     const auto& g = network.graph();
     const CompoundMarks marks = compound_marks(network);
-    const std::string engine = options.layout_engine.empty() ? default_layout_engine(boost::num_vertices(g)) : options.layout_engine;
-    const GraphLayout layout = layout_graph(to_dot(network, {.key = false, .labels = false}), engine);
+    const std::string engine = options.layout_engine.empty() ? default_network_layout(network) : options.layout_engine;
+    const GraphLayout layout = layout_network(network, engine);
 
     std::map<std::string, int> state_index;
     for (std::size_t i = 0; i < states.species.size(); ++i) state_index[states.species[i]] = static_cast<int>(i);
@@ -91,7 +90,7 @@ json network_json(const models::Model& model, const SpeciesStates& states, const
         edges.push_back(std::move(edge));
     }
     return {{"engine", engine}, {"nodes", std::move(nodes)}, {"edges", std::move(edges)},
-            {"modules", engine == "dot" ? std::move(modules) : json::array()}};
+            {"modules", engine == "dot" || engine == "modules" ? std::move(modules) : json::array()}};
 }
 
 json runs_json(const Results& results, const SpeciesStates& states) {

@@ -12,7 +12,7 @@
 namespace ntsim::viz {
 
 struct ReportOptions {
-    std::string layout_engine;   // Graphviz engine for node positions; empty: default_layout_engine
+    std::string layout_engine;   // "modules" or a Graphviz engine for node positions; empty: default_network_layout
 };
 
 // `model` is the model the sweep ran (pathway and compounds, as the scenario loads it).

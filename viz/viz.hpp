@@ -5,6 +5,7 @@
 #include "viz/dot.hpp"
 #include "viz/graph_render.hpp"
 #include "viz/labels.hpp"
+#include "viz/network_layout.hpp"
 #include "viz/plots.hpp"
 #include "viz/report.hpp"
 #include "viz/results.hpp"

@@ -1,0 +1,43 @@
+// Network layouts: the choice between whole-graph Graphviz engines and module-by-module dot.
+#include "viz/network_layout.hpp"
+
+#include <set>
+
+#include "viz/dot.hpp"
+
+namespace ntsim::viz {
+
+namespace {
+
+std::vector<ModuleGraph> module_graphs(const models::Network& network) {
+    const models::Model& model = network.model();
+    std::set<std::string> modules;
+    for (const auto& s : model.species) modules.insert(s.module);
+    for (const auto& r : model.reactions) modules.insert(r.module);
+    std::vector<ModuleGraph> graphs;
+    for (const auto& m : modules) graphs.push_back({m, to_dot(network, {.key = false, .labels = false, .only_module = m})});
+    return graphs;
+}
+
+}  // namespace
+
+std::string default_network_layout(const models::Network& network) {
+    return boost::num_vertices(network.graph()) <= whole_graph_layout_limit ? "dot" : "modules";
+}
+
+GraphLayout layout_network(const models::Network& network, const std::string& engine) {
+    if (engine == "modules") return layout_modules(module_graphs(network));
+    return layout_graph(to_dot(network, {.key = false, .labels = false}), engine);
+}
+
+void render_network(const models::Network& network, GraphFormat format, const std::string& engine, bool key,
+                    const std::filesystem::path& file) {
+    if (engine == "modules") {
+        const GraphLayout layout = layout_modules(module_graphs(network));
+        render_graph(to_dot(network, {.key = false, .labels = true, .pinned = &layout}), format, "nop2", file);
+        return;
+    }
+    render_graph(to_dot(network, {.key = key, .labels = true}), format, engine, file);
+}
+
+}  // namespace ntsim::viz
