@@ -424,11 +424,11 @@ private:
             }
             SpeciesRef out;
             out.species = *s;
-            if (ref->isSetId()) {
-                out.stoichiometry_expression = symbol(model_id_of_sbml_id(ref->getId()));
-            } else if (ref->isSetStoichiometryMath()) {
+            if (ref->isSetStoichiometryMath()) {
                 const ::StoichiometryMath* sm = ref->getStoichiometryMath();
                 if (sm->isSetMath()) out.stoichiometry_expression = math(sm->getMath(), where + " stoichiometryMath");
+            } else if (ref->isSetId()) {
+                out.stoichiometry_expression = symbol(model_id_of_sbml_id(ref->getId()));
             } else {
                 // Unset in Level 3 means undefined; 1 is what every Level 2 default and tool uses.
                 out.stoichiometry = ref->isSetStoichiometry() ? ref->getStoichiometry() : 1.0;

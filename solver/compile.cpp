@@ -32,7 +32,7 @@ struct EntityPlan {
     int index = 0;
     Role role = Role::input;
     int position = 0;              // state or input index
-    bool amount_state = false;     // species state holding the amount
+    bool holds_amount = false;     // species state or input holding the amount
     bool stands_for_amount = false;  // species id means the amount
     bool input_needs_initializer = false;
 };
@@ -89,6 +89,7 @@ private:
     }
 
     bool changes(const std::string& id) const { return rate_rule_.count(id) || event_target_.count(id); }
+    bool varies(const std::string& id) const { return changes(id) || assignment_rule_.count(id); }
 
     void plan_entities() {
         // States: species first (model order), then parameters and compartments.
@@ -101,13 +102,15 @@ private:
                 p.role = Role::rule;
             } else if (s.constant && !changes(s.id)) {
                 p.role = Role::input;
-                // An input holds what the id stands for; a declared value in the other unit is
+                // A constant species keeps its amount when its compartment changes size (SBML),
+                // so then the input holds the amount; a declared value in the other unit is
                 // converted by the initial tape.
-                p.input_needs_initializer = s.initial_is_amount != p.stands_for_amount;
+                p.holds_amount = p.stands_for_amount || varies(c.id);
+                p.input_needs_initializer = s.initial_is_amount != p.holds_amount;
             } else {
                 p.role = Role::state;
-                if (rate_rule_.count(s.id)) p.amount_state = p.stands_for_amount;
-                else p.amount_state = touched_by_extent_.count(static_cast<int>(i)) || !c.constant || p.stands_for_amount ||
+                if (rate_rule_.count(s.id)) p.holds_amount = p.stands_for_amount;
+                else p.holds_amount = touched_by_extent_.count(static_cast<int>(i)) || !c.constant || p.stands_for_amount ||
                                       s.initial_is_amount;
                 add_state(s.id, p);
             }
@@ -137,7 +140,7 @@ private:
     void add_state(const std::string& id, EntityPlan& p) {
         p.position = static_cast<int>(sys_.state_ids_.size());
         sys_.state_ids_.push_back(id);
-        sys_.state_info_.push_back({p.kind, p.index, p.amount_state});
+        sys_.state_info_.push_back({p.kind, p.index, p.holds_amount});
     }
 
     void add_input_if(const std::string& id, double value) {
@@ -204,9 +207,9 @@ private:
         if (const auto plan = plans_.find(id); plan != plans_.end()) {
             const EntityPlan& p = plan->second;
             if (p.role == Role::rule) return expand(assignment_rule_.at(id));
-            if (p.kind == EntityKind::species && p.role == Role::state && p.amount_state != p.stands_for_amount) {
+            if (p.kind == EntityKind::species && p.role != Role::rule && p.holds_amount != p.stands_for_amount) {
                 const ExprPtr volume = value_of(model_.compartments.at(model_.species[p.index].compartment).id);
-                return models::make(p.amount_state ? Op::div : Op::mul, {models::symbol(id), volume});
+                return models::make(p.holds_amount ? Op::div : Op::mul, {models::symbol(id), volume});
             }
             if (p.kind == EntityKind::parameter && effect_terms_.count(id)) {
                 ExprPtr v = models::symbol(id);
@@ -244,7 +247,11 @@ private:
             if (p.role == Role::rule) return expand_initial(assignment_rule_.at(id));
             switch (p.kind) {
                 case EntityKind::species: {
-                    if (p.role == Role::input && !p.input_needs_initializer) return models::symbol(id);
+                    if (p.role == Role::input && !p.input_needs_initializer) {
+                        if (p.holds_amount == p.stands_for_amount) return models::symbol(id);
+                        const ExprPtr volume = initial_of(model_.compartments.at(model_.species[p.index].compartment).id);
+                        return models::make(p.holds_amount ? Op::div : Op::mul, {models::symbol(id), volume});
+                    }
                     return declared_species_value(p);
                 }
                 case EntityKind::parameter:
@@ -345,7 +352,7 @@ private:
             multiply(f, stoichiometry, 1);
             if (s.conversion_factor >= 0) multiply(f, value_of(model_.parameters.at(s.conversion_factor).id), 1);
             if (!reaction.rate_is_extent) multiply(f, value_of(model_.compartments.at(reaction.compartment).id), 1);
-            if (!p.amount_state) multiply(f, value_of(model_.compartments.at(s.compartment).id), -1);
+            if (!p.holds_amount) multiply(f, value_of(model_.compartments.at(s.compartment).id), -1);
             if (f.variable) {
                 term_expressions_.push_back(models::make(Op::mul, {f.variable, rates_[r]}));
                 const Slot slot = builder.emit(term_expressions_.back());
@@ -491,9 +498,9 @@ private:
         CompiledEventAssignment out;
         out.state = p.position;
         out.value = events.emit(expand(a.expression));
-        if (p.kind == EntityKind::species && p.amount_state != p.stands_for_amount) {
+        if (p.kind == EntityKind::species && p.holds_amount != p.stands_for_amount) {
             out.volume = events.emit(value_of(model_.compartments.at(model_.species[p.index].compartment).id));
-            out.multiply_by_volume = p.amount_state;
+            out.multiply_by_volume = p.holds_amount;
         }
         return out;
     }
@@ -502,27 +509,27 @@ private:
 
     void emit_initial_values() {
         TapeBuilder builder(resolver(), sys_.event_tape_.end_slot());
-        for (std::size_t i = 0; i < sys_.state_ids_.size(); ++i) {
-            const std::string& id = sys_.state_ids_[i];
-            const EntityPlan& p = plans_.at(id);
-            ExprPtr value = initial_of(id);
-            if (p.kind == EntityKind::species && p.amount_state != p.stands_for_amount) {
-                const ExprPtr volume = initial_of(model_.compartments.at(model_.species[p.index].compartment).id);
-                const auto& s = model_.species[p.index];
-                // Without an initial assignment, convert the declared number directly (no round trip).
-                if (!initial_assignment_.count(id) && s.initial_is_amount == p.amount_state) value = models::number(s.initial_nm);
-                else value = models::make(p.amount_state ? Op::mul : Op::div, {value, volume});
-            }
-            sys_.initial_state_slots_.push_back(builder.emit(value));
-        }
+        for (std::size_t i = 0; i < sys_.state_ids_.size(); ++i) sys_.initial_state_slots_.push_back(builder.emit(initial_held(sys_.state_ids_[i])));
         for (std::size_t i = 0; i < sys_.input_ids_.size(); ++i) {
             const std::string& id = sys_.input_ids_[i];
             const EntityPlan& p = plans_.at(id);
             if (!initial_assignment_.count(id) && !p.input_needs_initializer) continue;
-            sys_.initial_input_slots_.emplace_back(static_cast<int>(i), builder.emit(initial_of(id)));
+            sys_.initial_input_slots_.emplace_back(static_cast<int>(i), builder.emit(initial_held(id)));
         }
         sys_.initial_tape_ = builder.finish();
         initial_end_ = sys_.initial_tape_.end_slot();
+    }
+
+    // The initial value of a state or input in the unit it holds (a species' amount or
+    // concentration), where initial_of gives what the id stands for.
+    ExprPtr initial_held(const std::string& id) {
+        const EntityPlan& p = plans_.at(id);
+        if (p.kind != EntityKind::species || p.holds_amount == p.stands_for_amount) return initial_of(id);
+        const auto& s = model_.species[p.index];
+        // Without an initial assignment, convert the declared number directly (no round trip).
+        if (!initial_assignment_.count(id) && s.initial_is_amount == p.holds_amount) return models::number(s.initial_nm);
+        const ExprPtr volume = initial_of(model_.compartments.at(s.compartment).id);
+        return models::make(p.holds_amount ? Op::mul : Op::div, {initial_of(id), volume});
     }
 
     void compute_defaults() {

@@ -108,20 +108,38 @@ void EventDriver::process(const std::vector<int>& fired_roots) {
                 std::erase_if(pending_, [&](const Pending& p) { return p.event == static_cast<int>(e); });
             trigger_[e] = now;
         }
-        // Due now: the one with the highest priority (no priority ranks lowest), ties by time
-        // scheduled, then by firing order.
+        // Due now: the one with the highest priority; events without one go after all that
+        // have one, in firing order. Equal explicit priorities are drawn at random, as SBML
+        // asks (from a fixed seed, so runs are reproducible).
         const double t = integrator_.time();
-        auto best = pending_.end();
-        double best_priority = 0.0;
-        for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-            if (it->time > t) continue;
-            const auto& slot = events[it->event].priority;
+        std::vector<std::size_t> top;
+        double top_priority = -std::numeric_limits<double>::infinity();
+        bool top_explicit = false;
+        for (std::size_t i = 0; i < pending_.size(); ++i) {
+            const Pending& p = pending_[i];
+            if (p.time > t) continue;
+            const auto& slot = events[p.event].priority;
             const double priority = slot ? ws.value(*slot) : -std::numeric_limits<double>::infinity();
-            if (best == pending_.end() || priority > best_priority ||
-                (priority == best_priority && (it->time < best->time || (it->time == best->time && it->sequence < best->sequence)))) {
-                best = it;
-                best_priority = priority;
+            if (top.empty() || priority > top_priority || (slot && !top_explicit)) {
+                top = {i};
+                top_priority = priority;
+                top_explicit = slot.has_value();
+            } else if (priority == top_priority && slot.has_value() == top_explicit) {
+                top.push_back(i);
             }
+        }
+        auto best = pending_.end();
+        if (!top.empty()) {
+            std::size_t pick = top.front();
+            if (top_explicit && top.size() > 1) {
+                pick = top[std::uniform_int_distribution<std::size_t>(0, top.size() - 1)(random_)];
+            } else {
+                for (std::size_t i : top)
+                    if (pending_[i].time < pending_[pick].time ||
+                        (pending_[i].time == pending_[pick].time && pending_[i].sequence < pending_[pick].sequence))
+                        pick = i;
+            }
+            best = pending_.begin() + static_cast<std::ptrdiff_t>(pick);
         }
         if (best == pending_.end()) return;
         const Pending chosen = *best;

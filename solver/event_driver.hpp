@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "solver/integrator.hpp"
@@ -27,6 +28,9 @@ public:
     std::size_t executed() const { return executed_; }
 
 private:
+    // Seed for drawing among simultaneous events of equal priority.
+    static constexpr std::uint64_t tie_break_seed = 20240611;
+
     struct Pending {
         int event;
         double time;
@@ -47,6 +51,7 @@ private:
     std::vector<Pending> pending_;
     std::vector<double> x_, g_;
     std::uint64_t sequence_ = 0;
+    std::mt19937_64 random_{tie_break_seed};
     std::size_t executed_ = 0;
 };
 

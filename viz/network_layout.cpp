@@ -15,7 +15,12 @@ std::vector<ModuleGraph> module_graphs(const models::Network& network) {
     for (const auto& s : model.species) modules.insert(s.module);
     for (const auto& r : model.reactions) modules.insert(r.module);
     std::vector<ModuleGraph> graphs;
-    for (const auto& m : modules) graphs.push_back({m, to_dot(network, {.key = false, .labels = false, .only_module = m})});
+    for (const auto& m : modules) {
+        DotOptions options;
+        options.labels = false;
+        options.only_module = m;
+        graphs.push_back({m, to_dot(network, options)});
+    }
     return graphs;
 }
 
@@ -27,17 +32,23 @@ std::string default_network_layout(const models::Network& network) {
 
 GraphLayout layout_network(const models::Network& network, const std::string& engine) {
     if (engine == "modules") return layout_modules(module_graphs(network));
-    return layout_graph(to_dot(network, {.key = false, .labels = false}), engine);
+    DotOptions options;
+    options.labels = false;
+    return layout_graph(to_dot(network, options), engine);
 }
 
 void render_network(const models::Network& network, GraphFormat format, const std::string& engine, bool key,
                     const std::filesystem::path& file) {
     if (engine == "modules") {
         const GraphLayout layout = layout_modules(module_graphs(network));
-        render_graph(to_dot(network, {.key = false, .labels = true, .pinned = &layout}), format, "nop2", file);
+        DotOptions options;
+        options.pinned = &layout;
+        render_graph(to_dot(network, options), format, "nop2", file);
         return;
     }
-    render_graph(to_dot(network, {.key = key, .labels = true}), format, engine, file);
+    DotOptions options;
+    options.key = key;
+    render_graph(to_dot(network, options), format, engine, file);
 }
 
 }  // namespace ntsim::viz

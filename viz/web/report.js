@@ -4,7 +4,9 @@
 (function () {
   'use strict';
 
+  const marks = { script_start_ms: performance.now() };
   const data = JSON.parse(document.getElementById('ntsim-data').textContent);
+  marks.data_parsed_ms = performance.now();
   const network = data.network;
   const runs = data.runs;
   const axes = data.axes;
@@ -240,6 +242,7 @@
     motionBlur: false,
   });
 
+  marks.graph_created_ms = performance.now();
   nodes.forEach((n) => {
     if (n.kind === 'species') species.push({ node: n, ele: cy.getElementById(n.id), q: undefined });
   });
@@ -489,12 +492,14 @@
     colour: (id) => cy.getElementById(id).style('background-color'),
     chart: () => state.chart,
     speciesCount: () => species.length,
+    marks,
   };
   window.ntsimReport = api;
   cy.ready(() => requestAnimationFrame(() => requestAnimationFrame(() => {
     cy.resize();
     cy.fit(undefined, 24);
     api.loadMs = performance.now();
+    marks.first_frame_ms = api.loadMs;
     api.ready = true;
     document.body.dataset.ready = 'true';
   })));
