@@ -33,10 +33,11 @@ case "${1:-run}" in
     install_missing
     build
     mkdir -p results
-    ./build/cli/ntsim check models/examples/kholodenko2000_mapk.json
+    ./build/cli/ntsim sweep scenarios/regional_divergence.json -o results/regional_divergence --states
     ./build/cli/ntsim simulate models/examples/kholodenko2000_mapk.json --t-end 3h --points 1081 \
       -o results/kholodenko2000_mapk.csv
-    echo "time course written to $(pwd)/results/kholodenko2000_mapk.csv"
+    echo "sweep results in $(pwd)/results/regional_divergence/"
+    echo "Kholodenko 2000 time course in $(pwd)/results/kholodenko2000_mapk.csv"
     ;;
   test)
     install_missing
