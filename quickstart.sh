@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 debian_packages=(
   build-essential cmake pkg-config
   libsundials-dev libsuitesparse-dev libboost-graph-dev libtbb-dev
-  nlohmann-json3-dev catch2 libcli11-dev libfmt-dev
+  nlohmann-json3-dev catch2 libcli11-dev libfmt-dev libsbml5-dev
+  libgraphviz-dev graphviz chromium fonts-dejavu-core
 )
 
 install_missing() {
@@ -16,6 +17,9 @@ install_missing() {
   for p in "${debian_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # Node.js and npm install the report's pinned JavaScript at build time (npm ci). NodeSource's
+  # nodejs bundles npm and conflicts with Debian's npm package, so only the missing commands count.
+  if ! command -v node > /dev/null || ! command -v npm > /dev/null; then missing+=(nodejs npm); fi
   if ((${#missing[@]})); then
     echo "installing: ${missing[*]}"
     apt-get update -qq
@@ -34,9 +38,12 @@ case "${1:-run}" in
     build
     mkdir -p results
     ./build/cli/ntsim sweep scenarios/regional_divergence.json -o results/regional_divergence --states
+    ./build/cli/ntsim viz plot results/regional_divergence -o results/regional_divergence/plots > /dev/null
+    ./build/cli/ntsim report results/regional_divergence -o results/regional_divergence/report.html
     ./build/cli/ntsim simulate models/examples/kholodenko2000_mapk.json --t-end 3h --points 1081 \
       -o results/kholodenko2000_mapk.csv
-    echo "sweep results in $(pwd)/results/regional_divergence/"
+    echo "sweep results in $(pwd)/results/regional_divergence/ (figures in plots/)"
+    echo "interactive report: $(pwd)/results/regional_divergence/report.html (open it in a browser; works offline)"
     echo "Kholodenko 2000 time course in $(pwd)/results/kholodenko2000_mapk.csv"
     ;;
   test)

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -186,6 +187,7 @@ int run_simulate(const SimulateArgs& args) {
         std::vector<double> times(static_cast<std::size_t>(args.points));
         for (std::size_t k = 0; k < times.size(); ++k) times[k] = t_end * static_cast<double>(k) / (times.size() - 1);
         const auto result = solver::simulate(system, system.default_inputs(), x0, times, to_options(args.solver));
+        const auto workspace = std::make_unique<solver::Workspace>(system);
 
         Output out(args.output);
         std::ostream& os = out.stream();
@@ -195,9 +197,15 @@ int run_simulate(const SimulateArgs& args) {
         os << '\n';
         const auto& tr = result.trajectory;
         const std::size_t n = system.size(), m = system.observable_ids().size();
+        // Each column is what its id stands for (an SBML species may be integrated as an amount).
+        std::vector<models::ExprPtr> ids;
+        for (const auto& id : system.state_ids()) ids.push_back(models::symbol(id));
+        solver::Probe values(system, ids);
+        std::vector<double> row(n);
         for (std::size_t k = 0; k < tr.times.size(); ++k) {
             os << fmt::format("{:.10g}", tr.times[k]);
-            for (std::size_t i = 0; i < n; ++i) os << fmt::format(",{:.10g}", tr.states[k * n + i]);
+            values.evaluate(*workspace, tr.times[k], tr.states.data() + k * n, row.data());
+            for (std::size_t i = 0; i < n; ++i) os << fmt::format(",{:.10g}", row[i]);
             for (std::size_t i = 0; i < m; ++i) os << fmt::format(",{:.10g}", tr.observables[k * m + i]);
             os << '\n';
         }

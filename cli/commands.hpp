@@ -95,6 +95,12 @@ struct SbmlSuiteArgs {
 };
 int run_sbml_suite(const SbmlSuiteArgs& args);  // in sbml_suite_command.cpp
 
+struct ConvertArgs {
+    std::string input;
+    std::string output;
+};
+int run_convert(const ConvertArgs& args);  // in convert_command.cpp
+
 // Runs `body`, turning input errors into a message on stderr and exit status 2.
 int guarded(const std::function<int()>& body);
 

@@ -74,6 +74,12 @@ int main(int argc, char** argv) {
 
     add_viz_commands(app, status);
 
+    ConvertArgs convert;
+    auto* convert_cmd = app.add_subcommand("convert", "Write a model (JSON or SBML) as SBML Level 3 Version 2");
+    convert_cmd->add_option("input", convert.input, "Model file (JSON or SBML)")->required();
+    convert_cmd->add_option("output", convert.output, "SBML file to write (.xml)")->required();
+    convert_cmd->callback([&] { status = run_convert(convert); });
+
     SbmlSuiteArgs suite;
     auto* suite_cmd = app.add_subcommand("sbml-suite", "Run SBML Test Suite cases (folders NNNNN with model, settings, results)");
     suite_cmd->add_option("directory", suite.directory, "Folder holding the case folders")->required();

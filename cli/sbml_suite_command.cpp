@@ -229,28 +229,31 @@ CaseResult run_case(const fs::path& folder) {
     return result;
 }
 
-// "fbc package", "algebraic rule", ...: the construct named by an unsupported-case message.
+// The construct named by an unsupported-case message ("a fast reaction (rapid equilibrium)"),
+// or the kind of failure.
 std::string cause_of(const CaseResult& r) {
     if (r.outcome == Outcome::unsupported) {
-        const auto colon = r.reason.rfind(": ");
-        return colon == std::string::npos ? r.reason : r.reason.substr(colon + 2);
+        std::string cause = r.reason.substr(r.reason.rfind(": ") == std::string::npos ? 0 : r.reason.rfind(": ") + 2);
+        const std::string suffix = " is not supported";
+        if (cause.ends_with(suffix)) cause.resize(cause.size() - suffix.size());
+        return cause;
     }
-    if (r.outcome == Outcome::fail) return "wrong values";
+    if (r.outcome == Outcome::fail) return "values outside the tolerance";
     if (r.reason.starts_with("integration failed")) return "integration failed";
-    return "error";
+    return r.reason;
 }
 
 void write_report(const std::string& path, const std::vector<CaseResult>& results, std::size_t passed) {
     std::ofstream out(path);
     if (!out) throw std::invalid_argument(fmt::format("cannot write '{}'", path));
-    std::map<std::string, std::vector<std::string>> by_cause;
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> by_cause;
     for (const auto& r : results)
-        if (r.outcome != Outcome::pass) by_cause[to_string(r.outcome) + ": " + cause_of(r)].push_back(r.id);
-    out << fmt::format("Passed {} of {} cases.\n\n| outcome: cause | cases | ids |\n|---|---:|---|\n", passed, results.size());
-    for (const auto& [cause, ids] : by_cause) {
+        if (r.outcome != Outcome::pass) by_cause[{to_string(r.outcome), cause_of(r)}].push_back(r.id);
+    out << fmt::format("Passed {} of {} cases.\n\n| outcome | cause | cases | case ids |\n|---|---|---:|---|\n", passed, results.size());
+    for (const auto& [key, ids] : by_cause) {
         std::string list;
         for (const auto& id : ids) list += (list.empty() ? "" : " ") + id;
-        out << fmt::format("| {} | {} | {} |\n", cause, ids.size(), list);
+        out << fmt::format("| {} | {} | {} | {} |\n", key.first, key.second, ids.size(), list);
     }
 }
 

@@ -23,6 +23,17 @@ std::optional<int> Model::compound_index(const std::string& id) const {
     return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view rate_of_prefix = "rateOf(";
+}  // namespace
+
+std::string rate_of_name(std::string_view id) { return std::string(rate_of_prefix) + std::string(id) + ")"; }
+
+std::optional<std::string> rate_of_target(std::string_view name) {
+    if (!name.starts_with(rate_of_prefix) || !name.ends_with(")")) return std::nullopt;
+    return std::string(name.substr(rate_of_prefix.size(), name.size() - rate_of_prefix.size() - 1));
+}
+
 std::string to_string(EffectKind kind) {
     switch (kind) {
         case EffectKind::scale: return "scale";

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -207,6 +208,12 @@ struct Model {
     std::optional<int> reaction_index(const std::string& id) const;
     std::optional<int> compound_index(const std::string& id) const;
 };
+
+// SBML's rateOf(x) appears in expressions as a symbol with this reserved name, which no id can
+// take; the compiler resolves it to the time derivative of what `x` stands for.
+std::string rate_of_name(std::string_view id);
+// The id inside a rate_of_name, or nothing for any other name.
+std::optional<std::string> rate_of_target(std::string_view name);
 
 // The ids of a list of entities, in order (for "known: ..." hints).
 template <class Entity> std::vector<std::string> ids_of(const std::vector<Entity>& entities) {

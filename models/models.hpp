@@ -6,4 +6,5 @@
 #include "models/model.hpp"
 #include "models/network.hpp"
 #include "models/region.hpp"
+#include "models/sbml_export.hpp"
 #include "models/sbml_import.hpp"

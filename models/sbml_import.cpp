@@ -1,12 +1,16 @@
 // SBML -> Model: libSBML reads and checks the document (and flattens hierarchical composition);
-// this file maps each SBML element onto the model, and MathML onto the expression AST with
-// function definitions inlined and local parameters renamed to reaction-scoped ids.
+// this file maps each SBML element onto the model (local parameters renamed to reaction-scoped
+// ids, species references with ids as parameters); sbml_math.cpp translates the MathML.
 #include "models/sbml_import.hpp"
+
+#include "models/algebraic_rules.hpp"
+#include "models/sbml_math.hpp"
 
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <numbers>
 #include <set>
 #include <unordered_map>
@@ -20,8 +24,6 @@ namespace ntsim::models {
 
 namespace {
 
-// SBML Level 3 Version 2 fixes Avogadro's number at the 2006 CODATA value used by the test suite.
-constexpr double avogadro = 6.02214179e23;
 constexpr const char* reserved_time = "time";
 constexpr const char* renamed_time = "time_sbml";
 
@@ -29,13 +31,14 @@ constexpr const char* renamed_time = "time_sbml";
 // annotation as far as a simulation is concerned.
 const std::set<std::string> semantic_packages = {"fbc", "qual", "distrib", "multi", "spatial", "arrays", "dyn", "req"};
 
-struct LocalScope {
-    std::unordered_map<std::string, ExprPtr> names;  // function arguments or local parameters
-};
+// libSBML errors that do not touch what ntsim reads: 10313, a unit attribute naming an undefined
+// unit definition (ntsim keeps numbers in the file's units and reads no unit definitions).
+const std::set<unsigned> ignored_errors = {10313};
 
 class Importer {
 public:
-    Importer(std::string file, const ::SBMLDocument& document) : file_(std::move(file)), document_(document) {}
+    Importer(std::string file, const ::SBMLDocument& document)
+        : file_(std::move(file)), document_(document), math_(*document.getModel()) {}
 
     Model run() {
         const ::Model* m = document_.getModel();
@@ -47,7 +50,6 @@ public:
         model_.name = m->isSetName() ? m->getName() : m->getId();
         if (model_.name.empty()) model_.name = file_;
         model_.files.push_back(file_);
-        read_function_definitions(*m);
         read_compartments(*m);
         read_species(*m);
         read_parameters(*m);
@@ -56,6 +58,8 @@ public:
         read_rules(*m);
         read_initial_assignments(*m);
         read_events(*m);
+        for (const auto& rule : solve_algebraic_rules(model_, std::move(algebraic_)))
+            unsupported(rule.origin.pointer, "an algebraic rule that is not linear in one undetermined variable (a differential-algebraic system)");
         finish();
         return std::move(model_);
     }
@@ -92,222 +96,22 @@ private:
 
     // ---- math -----------------------------------------------------------------------------------
 
-    ExprPtr math(const ::ASTNode* node, const std::string& where, const LocalScope* scope = nullptr) {
+    ExprPtr math(const ::ASTNode* node, const std::string& where, const MathScope* scope = nullptr) {
         if (!node) {
             error(where, "missing math");
             return number(0.0);
         }
         try {
-            return convert(*node, where, scope, 0);
+            ExprPtr e = math_.convert(*node, where, scope);
+            for (auto& [element, construct] : math_.take_unsupported()) unsupported(element, construct);
+            return e;
         } catch (const std::invalid_argument& e) {
             error(where, fmt::format("cannot read math: {}", e.what()));
             return number(0.0);
         }
     }
 
-    std::vector<ExprPtr> children(const ::ASTNode& node, const std::string& where, const LocalScope* scope, int depth) {
-        std::vector<ExprPtr> out;
-        for (unsigned i = 0; i < node.getNumChildren(); ++i) out.push_back(convert(*node.getChild(i), where, scope, depth + 1));
-        return out;
-    }
-
-    static ExprPtr fold(Op op, std::vector<ExprPtr> args, ExprPtr empty) {
-        if (args.empty()) return empty;
-        ExprPtr result = args.front();
-        for (std::size_t i = 1; i < args.size(); ++i) result = make(op, {result, args[i]});
-        return result;
-    }
-
-    // eq(a, b, c) means a == b && b == c; likewise for the other relations.
-    static ExprPtr chain(Op op, const std::vector<ExprPtr>& args) {
-        if (args.size() < 2) return number(1.0);
-        ExprPtr result = make(op, {args[0], args[1]});
-        for (std::size_t i = 2; i < args.size(); ++i) result = make(Op::logical_and, {result, make(op, {args[i - 1], args[i]})});
-        return result;
-    }
-
-    static ExprPtr truth(const ExprPtr& e) { return make(Op::ne, {e, number(0.0)}); }
-    static ExprPtr one_over(const ExprPtr& e) { return make(Op::div, {number(1.0), e}); }
-
-    ExprPtr convert(const ::ASTNode& node, const std::string& where, const LocalScope* scope, int depth) {
-        constexpr int max_depth = 500;
-        if (depth > max_depth) throw std::invalid_argument("math nested too deeply");
-        const auto unary = [&](Op op) {
-            const auto a = children(node, where, scope, depth);
-            if (a.size() != 1) throw std::invalid_argument(fmt::format("'{}' needs one argument", node.getName() ? node.getName() : "?"));
-            return make(op, {a[0]});
-        };
-        const auto one = [&]() {
-            const auto a = children(node, where, scope, depth);
-            if (a.size() != 1) throw std::invalid_argument("function needs one argument");
-            return a[0];
-        };
-        switch (node.getType()) {
-            case AST_INTEGER: return number(static_cast<double>(node.getInteger()));
-            case AST_REAL: case AST_REAL_E: case AST_RATIONAL: return number(node.getReal());
-            case AST_NAME: {
-                const std::string name = node.getName();
-                if (scope) {
-                    const auto it = scope->names.find(name);
-                    if (it != scope->names.end()) return it->second;
-                }
-                return symbol(model_id_of_sbml_id(name));
-            }
-            case AST_NAME_TIME: return symbol(reserved_time);
-            case AST_NAME_AVOGADRO: return number(avogadro);
-            case AST_CONSTANT_E: return number(std::numbers::e);
-            case AST_CONSTANT_PI: return number(std::numbers::pi);
-            case AST_CONSTANT_TRUE: return number(1.0);
-            case AST_CONSTANT_FALSE: return number(0.0);
-            case AST_PLUS: return fold(Op::add, children(node, where, scope, depth), number(0.0));
-            case AST_TIMES: return fold(Op::mul, children(node, where, scope, depth), number(1.0));
-            case AST_MINUS: {
-                const auto a = children(node, where, scope, depth);
-                if (a.size() == 1) return make(Op::neg, {a[0]});
-                if (a.size() == 2) return make(Op::sub, {a[0], a[1]});
-                throw std::invalid_argument("minus needs one or two arguments");
-            }
-            case AST_DIVIDE: {
-                const auto a = children(node, where, scope, depth);
-                if (a.size() != 2) throw std::invalid_argument("divide needs two arguments");
-                return make(Op::div, {a[0], a[1]});
-            }
-            case AST_POWER: case AST_FUNCTION_POWER: {
-                const auto a = children(node, where, scope, depth);
-                if (a.size() != 2) throw std::invalid_argument("power needs two arguments");
-                return make(Op::pow, {a[0], a[1]});
-            }
-            case AST_FUNCTION_ROOT: {
-                const auto a = children(node, where, scope, depth);
-                if (a.size() == 1) return make(Op::sqrt, {a[0]});
-                if (a.size() != 2) throw std::invalid_argument("root needs a degree and an argument");
-                if (is_number(a[0], 2.0)) return make(Op::sqrt, {a[1]});
-                return make(Op::pow, {a[1], one_over(a[0])});
-            }
-            case AST_FUNCTION_LOG: {
-                const auto a = children(node, where, scope, depth);
-                if (a.size() == 1) return make(Op::log10, {a[0]});
-                if (a.size() != 2) throw std::invalid_argument("log needs a base and an argument");
-                if (is_number(a[0], 10.0)) return make(Op::log10, {a[1]});
-                return make(Op::div, {make(Op::log, {a[1]}), make(Op::log, {a[0]})});
-            }
-            case AST_FUNCTION_LN: return unary(Op::log);
-            case AST_FUNCTION_EXP: return unary(Op::exp);
-            case AST_FUNCTION_ABS: return unary(Op::abs);
-            case AST_FUNCTION_FLOOR: return unary(Op::floor);
-            case AST_FUNCTION_CEILING: return unary(Op::ceil);
-            case AST_FUNCTION_FACTORIAL: return unary(Op::factorial);
-            case AST_FUNCTION_SIN: return unary(Op::sin);
-            case AST_FUNCTION_COS: return unary(Op::cos);
-            case AST_FUNCTION_TAN: return unary(Op::tan);
-            case AST_FUNCTION_SEC: return one_over(make(Op::cos, {one()}));
-            case AST_FUNCTION_CSC: return one_over(make(Op::sin, {one()}));
-            case AST_FUNCTION_COT: return one_over(make(Op::tan, {one()}));
-            case AST_FUNCTION_SINH: return unary(Op::sinh);
-            case AST_FUNCTION_COSH: return unary(Op::cosh);
-            case AST_FUNCTION_TANH: return unary(Op::tanh);
-            case AST_FUNCTION_SECH: return one_over(make(Op::cosh, {one()}));
-            case AST_FUNCTION_CSCH: return one_over(make(Op::sinh, {one()}));
-            case AST_FUNCTION_COTH: return one_over(make(Op::tanh, {one()}));
-            case AST_FUNCTION_ARCSIN: return unary(Op::asin);
-            case AST_FUNCTION_ARCCOS: return unary(Op::acos);
-            case AST_FUNCTION_ARCTAN: return unary(Op::atan);
-            case AST_FUNCTION_ARCSEC: return make(Op::acos, {one_over(one())});
-            case AST_FUNCTION_ARCCSC: return make(Op::asin, {one_over(one())});
-            case AST_FUNCTION_ARCCOT: return make(Op::atan, {one_over(one())});
-            case AST_FUNCTION_ARCSINH: return unary(Op::asinh);
-            case AST_FUNCTION_ARCCOSH: return unary(Op::acosh);
-            case AST_FUNCTION_ARCTANH: return unary(Op::atanh);
-            case AST_FUNCTION_ARCSECH: return make(Op::acosh, {one_over(one())});
-            case AST_FUNCTION_ARCCSCH: return make(Op::asinh, {one_over(one())});
-            case AST_FUNCTION_ARCCOTH: return make(Op::atanh, {one_over(one())});
-            case AST_FUNCTION_MAX: return fold(Op::max, children(node, where, scope, depth), number(-std::numeric_limits<double>::infinity()));
-            case AST_FUNCTION_MIN: return fold(Op::min, children(node, where, scope, depth), number(std::numeric_limits<double>::infinity()));
-            case AST_FUNCTION_QUOTIENT: case AST_FUNCTION_REM: {
-                const auto a = children(node, where, scope, depth);
-                if (a.size() != 2) throw std::invalid_argument("quotient and rem need two arguments");
-                // Integer part of a/b, rounded toward zero; rem is what is left.
-                const ExprPtr ratio = make(Op::div, {a[0], a[1]});
-                const ExprPtr quotient = make(Op::select, {make(Op::ge, {ratio, number(0.0)}), make(Op::floor, {ratio}), make(Op::ceil, {ratio})});
-                if (node.getType() == AST_FUNCTION_QUOTIENT) return quotient;
-                return make(Op::sub, {a[0], make(Op::mul, {a[1], quotient})});
-            }
-            case AST_FUNCTION_PIECEWISE: {
-                const auto a = children(node, where, scope, depth);
-                const bool has_otherwise = a.size() % 2 == 1;
-                // Without an otherwise, SBML leaves the value undefined: NaN makes a gap visible.
-                ExprPtr result = has_otherwise ? a.back() : number(std::numeric_limits<double>::quiet_NaN());
-                for (std::size_t pair = a.size() / 2; pair-- > 0;) result = make(Op::select, {a[2 * pair + 1], a[2 * pair], result});
-                return result;
-            }
-            case AST_LOGICAL_AND: {
-                auto a = children(node, where, scope, depth);
-                for (auto& x : a) x = truth(x);
-                return fold(Op::logical_and, a, number(1.0));
-            }
-            case AST_LOGICAL_OR: {
-                auto a = children(node, where, scope, depth);
-                for (auto& x : a) x = truth(x);
-                return fold(Op::logical_or, a, number(0.0));
-            }
-            case AST_LOGICAL_XOR: {
-                auto a = children(node, where, scope, depth);
-                for (auto& x : a) x = truth(x);
-                return fold(Op::ne, a, number(0.0));
-            }
-            case AST_LOGICAL_NOT: return unary(Op::logical_not);
-            case AST_LOGICAL_IMPLIES: {
-                const auto a = children(node, where, scope, depth);
-                if (a.size() != 2) throw std::invalid_argument("implies needs two arguments");
-                return make(Op::logical_or, {make(Op::logical_not, {a[0]}), truth(a[1])});
-            }
-            case AST_RELATIONAL_EQ: return chain(Op::eq, children(node, where, scope, depth));
-            case AST_RELATIONAL_NEQ: {
-                const auto a = children(node, where, scope, depth);
-                if (a.size() != 2) throw std::invalid_argument("neq needs two arguments");
-                return make(Op::ne, {a[0], a[1]});
-            }
-            case AST_RELATIONAL_GT: return chain(Op::gt, children(node, where, scope, depth));
-            case AST_RELATIONAL_GEQ: return chain(Op::ge, children(node, where, scope, depth));
-            case AST_RELATIONAL_LT: return chain(Op::lt, children(node, where, scope, depth));
-            case AST_RELATIONAL_LEQ: return chain(Op::le, children(node, where, scope, depth));
-            case AST_FUNCTION: return call(node, where, scope, depth);
-            case AST_FUNCTION_DELAY:
-                unsupported(where, "the delay csymbol (a delay differential equation)");
-                return number(0.0);
-            case AST_FUNCTION_RATE_OF:
-                unsupported(where, "the rateOf csymbol");
-                return number(0.0);
-            default:
-                break;
-        }
-        unsupported(where, fmt::format("MathML element '{}'", node.getName() ? node.getName() : std::to_string(node.getType())));
-        return number(0.0);
-    }
-
-    // A function definition call: the body with its arguments substituted (inlined).
-    ExprPtr call(const ::ASTNode& node, const std::string& where, const LocalScope* scope, int depth) {
-        const std::string name = node.getName() ? node.getName() : "";
-        const auto it = functions_.find(name);
-        if (it == functions_.end()) throw std::invalid_argument(fmt::format("unknown function '{}'", name));
-        const ::FunctionDefinition& f = *it->second;
-        const auto args = children(node, where, scope, depth);
-        if (args.size() != f.getNumArguments())
-            throw std::invalid_argument(fmt::format("function '{}' takes {} arguments, given {}", name, f.getNumArguments(), args.size()));
-        if (!f.getBody()) throw std::invalid_argument(fmt::format("function '{}' has no body", name));
-        LocalScope inner;  // a function body sees only its arguments (and global ids)
-        for (unsigned i = 0; i < f.getNumArguments(); ++i) inner.names[f.getArgument(i)->getName()] = args[i];
-        return convert(*f.getBody(), where + fmt::format(" (in function '{}')", name), &inner, depth + 1);
-    }
-
     // ---- elements -------------------------------------------------------------------------------
-
-    void read_function_definitions(const ::Model& m) {
-        for (unsigned i = 0; i < m.getNumFunctionDefinitions(); ++i) {
-            const ::FunctionDefinition* f = m.getFunctionDefinition(i);
-            functions_[f->getId()] = f;
-        }
-    }
 
     void read_compartments(const ::Model& m) {
         for (unsigned i = 0; i < m.getNumCompartments(); ++i) {
@@ -465,12 +269,13 @@ private:
             out.rate = number(0.0);  // no kinetic law (or no math): the reaction does not proceed
             if (reaction.isSetKineticLaw()) {
                 const ::KineticLaw& law = *reaction.getKineticLaw();
-                LocalScope scope;
+                MathScope scope;
                 auto add_local = [&](const ::Parameter& p) {
                     const std::string id = unique_id(fmt::format("{}__{}", out.id, p.getId()));
                     add_parameter(make_parameter(id, p.isSetValue() ? p.getValue() : std::numeric_limits<double>::quiet_NaN(), true,
                                                  where + fmt::format(" local parameter '{}'", p.getId()), fmt::format("SBML {}", file_)));
                     scope.names[p.getId()] = symbol(id);
+                    math_.add_local_parameter(id);
                 };
                 for (unsigned i = 0; i < law.getNumLocalParameters(); ++i) add_local(*law.getLocalParameter(i));
                 if (level_ < 3)
@@ -495,7 +300,8 @@ private:
         for (unsigned i = 0; i < m.getNumRules(); ++i) {
             const ::Rule& rule = *m.getRule(i);
             if (rule.isAlgebraic()) {
-                unsupported(fmt::format("algebraicRule {}", i + 1), "an algebraic rule (a differential-algebraic system)");
+                const std::string where = fmt::format("algebraicRule {}", i + 1);
+                if (rule.isSetMath()) algebraic_.push_back({math(rule.getMath(), where), {file_, where}});
                 continue;
             }
             const std::string where = fmt::format("{} for '{}'", rule.isAssignment() ? "assignmentRule" : "rateRule", rule.getVariable());
@@ -551,9 +357,10 @@ private:
     const ::SBMLDocument& document_;
     unsigned level_ = 3;
     Model model_;
-    std::unordered_map<std::string, const ::FunctionDefinition*> functions_;
+    MathConverter math_;
     std::unordered_map<std::string, std::string> conversion_factor_of_;
     std::vector<LoadProblem> errors_, unsupported_;
+    std::vector<AlgebraicRule> algebraic_;
 };
 
 // libSBML's own problems with the document (XML errors, then, if asked, consistency errors).
@@ -562,7 +369,7 @@ void check_document(::SBMLDocument& doc, const std::string& file, const SbmlOpti
         std::vector<LoadProblem> problems;
         for (unsigned i = from; i < doc.getNumErrors(); ++i) {
             const ::SBMLError* e = doc.getError(i);
-            if (e->getSeverity() < LIBSBML_SEV_ERROR) continue;
+            if (e->getSeverity() < LIBSBML_SEV_ERROR || ignored_errors.count(e->getErrorId())) continue;
             std::string message = e->getMessage();
             while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
             problems.push_back({file, fmt::format("line {}", e->getLine()), message});
@@ -576,7 +383,11 @@ void check_document(::SBMLDocument& doc, const std::string& file, const SbmlOpti
         if (semantic_packages.count(package) && doc.isPackageEnabled(package))
             throw SbmlUnsupported({{file, "sbml", fmt::format("the '{}' package is not supported", package)}});
     }
+    // libSBML resolves comp submodels through a process-wide registry: one flattening at a time.
+    static std::mutex comp_mutex;
+    std::unique_lock<std::mutex> comp_lock(comp_mutex, std::defer_lock);
     if (doc.isPackageEnabled("comp")) {
+        comp_lock.lock();
         ConversionProperties props;
         props.addOption("flatten comp", true);
         props.addOption("leave_ports", false);

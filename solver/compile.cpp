@@ -71,10 +71,6 @@ private:
         for (const auto& r : model_.initial_assignments) initial_assignment_[id_of(r.variable)] = r.expression;
         for (const auto& e : model_.events)
             for (const auto& a : e.assignments) event_target_.insert(id_of(a.variable));
-        for (const auto& r : model_.reactions)
-            if (r.rate_is_extent)
-                for (const auto* refs : {&r.reactants, &r.products})
-                    for (const auto& ref : *refs) touched_by_extent_.insert(ref.species);
     }
 
     const std::string& id_of(const models::EntityRef& ref) const {
@@ -109,9 +105,10 @@ private:
                 p.input_needs_initializer = s.initial_is_amount != p.holds_amount;
             } else {
                 p.role = Role::state;
+                // Amounts only where the id means one or the compartment changes size: a state of
+                // 1e-17 mol in a 4 pL compartment would be below any absolute tolerance.
                 if (rate_rule_.count(s.id)) p.holds_amount = p.stands_for_amount;
-                else p.holds_amount = touched_by_extent_.count(static_cast<int>(i)) || !c.constant || p.stands_for_amount ||
-                                      s.initial_is_amount;
+                else p.holds_amount = p.stands_for_amount || varies(c.id);
                 add_state(s.id, p);
             }
             plans_.emplace(s.id, p);
@@ -204,6 +201,7 @@ private:
     }
 
     ExprPtr compute_value_of(const std::string& id) {
+        if (const auto target = models::rate_of_target(id)) return time_derivative(*target);
         if (const auto plan = plans_.find(id); plan != plans_.end()) {
             const EntityPlan& p = plan->second;
             if (p.role == Role::rule) return expand(assignment_rule_.at(id));
@@ -228,6 +226,43 @@ private:
         return models::substitute(e, [&](const std::string& name) { return value_of(name); });
     }
 
+    // SBML rateOf(id): d/dt of what `id` stands for, by the chain rule over the states it reads
+    // (so a concentration in a growing compartment, or an assignment rule, comes out right).
+    ExprPtr time_derivative(const std::string& id) {
+        const ExprPtr value = value_of(id);
+        ExprPtr result = models::differentiate(value, "time");
+        for (const std::string& name : models::symbols(value)) {
+            const auto plan = plans_.find(name);
+            if (plan == plans_.end() || plan->second.role != Role::state) continue;
+            const ExprPtr partial = models::differentiate(value, name);
+            if (models::is_number(partial, 0.0)) continue;
+            result = models::make(Op::add, {result, models::make(Op::mul, {partial, state_derivative(name)})});
+        }
+        return result;
+    }
+
+    // d/dt of the quantity a state holds, as an expression over slots.
+    ExprPtr state_derivative(const std::string& id) {
+        if (const auto rule = rate_rule_.find(id); rule != rate_rule_.end()) return expand(rule->second);
+        const EntityPlan& p = plans_.at(id);
+        ExprPtr sum = models::number(0.0);
+        if (p.kind != EntityKind::species) return sum;
+        for (const auto& reaction : model_.reactions) {
+            const auto net = net_stoichiometry(reaction);
+            const auto it = net.find(p.index);
+            if (it == net.end()) continue;
+            const Factors f = change_factors(reaction, p.index, it->second);
+            ExprPtr factor = models::number(f.constant);
+            for (const auto& [input, exponent] : f.input_powers) {
+                const ExprPtr v = models::symbol(sys_.input_ids_[static_cast<std::size_t>(input)]);
+                factor = models::make(exponent > 0 ? Op::mul : Op::div, {factor, v});
+            }
+            if (f.variable) factor = models::make(Op::mul, {factor, f.variable});
+            sum = models::make(Op::add, {sum, models::make(Op::mul, {factor, value_of(reaction.id)})});
+        }
+        return sum;
+    }
+
     // What `id` stands for at the start of a run, over inputs and time only.
     ExprPtr initial_of(const std::string& id) {
         if (id == "time") return models::symbol("time");
@@ -241,6 +276,17 @@ private:
     }
 
     ExprPtr compute_initial_of(const std::string& id) {
+        if (models::rate_of_target(id)) {
+            // The run-time derivative with every state and initialised input at its start value.
+            return models::substitute(value_of(id), [&](const std::string& name) -> ExprPtr {
+                const auto plan = plans_.find(name);
+                if (plan == plans_.end()) return nullptr;
+                const EntityPlan& p = plan->second;
+                if (p.role == Role::state || (p.role == Role::input && (p.input_needs_initializer || initial_assignment_.count(name))))
+                    return initial_held(name);
+                return nullptr;
+            });
+        }
         if (const auto plan = plans_.find(id); plan != plans_.end()) {
             const EntityPlan& p = plan->second;
             if (const auto ia = initial_assignment_.find(id); ia != initial_assignment_.end()) return expand_initial(ia->second);
@@ -330,10 +376,9 @@ private:
         }
     }
 
-    void add_reaction_terms(int r, TapeBuilder& builder) {
-        const models::Reaction& reaction = model_.reactions[r];
-        // Net stoichiometry per species, products minus reactants (a catalyst written on both
-        // sides nets to zero).
+    // Net stoichiometry per species, products minus reactants (a catalyst written on both sides
+    // nets to zero), for the species reactions change.
+    std::map<int, ExprPtr> net_stoichiometry(const models::Reaction& reaction) {
         std::map<int, ExprPtr> net;
         auto add = [&](const models::SpeciesRef& ref, double sign) {
             ExprPtr s = ref.stoichiometry_expression ? expand(ref.stoichiometry_expression) : models::number(ref.stoichiometry);
@@ -343,16 +388,31 @@ private:
         };
         for (const auto& ref : reaction.reactants) add(ref, -1.0);
         for (const auto& ref : reaction.products) add(ref, 1.0);
-        for (const auto& [species, stoichiometry] : net) {
-            const auto& s = model_.species[species];
+        std::erase_if(net, [&](const auto& entry) {
+            const auto& s = model_.species[entry.first];
             const EntityPlan& p = plans_.at(s.id);
-            if (p.role != Role::state || s.boundary || s.constant || rate_rule_.count(s.id)) continue;
-            if (models::is_number(stoichiometry, 0.0)) continue;
-            Factors f;
-            multiply(f, stoichiometry, 1);
-            if (s.conversion_factor >= 0) multiply(f, value_of(model_.parameters.at(s.conversion_factor).id), 1);
-            if (!reaction.rate_is_extent) multiply(f, value_of(model_.compartments.at(reaction.compartment).id), 1);
-            if (!p.holds_amount) multiply(f, value_of(model_.compartments.at(s.compartment).id), -1);
+            return p.role != Role::state || s.boundary || s.constant || rate_rule_.count(s.id) || models::is_number(entry.second, 0.0);
+        });
+        return net;
+    }
+
+    // What multiplies a reaction's rate in the derivative of a species state.
+    Factors change_factors(const models::Reaction& reaction, int species, const ExprPtr& stoichiometry) {
+        const auto& s = model_.species[species];
+        const EntityPlan& p = plans_.at(s.id);
+        Factors f;
+        multiply(f, stoichiometry, 1);
+        if (s.conversion_factor >= 0) multiply(f, value_of(model_.parameters.at(s.conversion_factor).id), 1);
+        if (!reaction.rate_is_extent) multiply(f, value_of(model_.compartments.at(reaction.compartment).id), 1);
+        if (!p.holds_amount) multiply(f, value_of(model_.compartments.at(s.compartment).id), -1);
+        return f;
+    }
+
+    void add_reaction_terms(int r, TapeBuilder& builder) {
+        const models::Reaction& reaction = model_.reactions[r];
+        for (const auto& [species, stoichiometry] : net_stoichiometry(reaction)) {
+            const EntityPlan& p = plans_.at(model_.species[species].id);
+            const Factors f = change_factors(reaction, species, stoichiometry);
             if (f.variable) {
                 term_expressions_.push_back(models::make(Op::mul, {f.variable, rates_[r]}));
                 const Slot slot = builder.emit(term_expressions_.back());
@@ -502,6 +562,12 @@ private:
             out.volume = events.emit(value_of(model_.compartments.at(model_.species[p.index].compartment).id));
             out.multiply_by_volume = p.holds_amount;
         }
+        if (p.kind == EntityKind::compartment)
+            for (const auto& [other, plan] : plans_)
+                if (plan.kind == EntityKind::species && plan.role == Role::state && !plan.holds_amount &&
+                    model_.species[plan.index].compartment == p.index)
+                    out.concentration_states.push_back(plan.position);
+        std::sort(out.concentration_states.begin(), out.concentration_states.end());
         return out;
     }
 
@@ -542,7 +608,6 @@ private:
     OdeSystem sys_;
     std::unordered_map<std::string, ExprPtr> assignment_rule_, rate_rule_, initial_assignment_;
     std::unordered_set<std::string> event_target_;
-    std::unordered_set<int> touched_by_extent_;
     std::unordered_map<std::string, EntityPlan> plans_;
     std::unordered_map<std::string, std::vector<const models::Effect*>> effect_terms_;
     std::unordered_map<std::string, Slot> slot_of_name_;

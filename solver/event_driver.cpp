@@ -153,26 +153,33 @@ void EventDriver::process(const std::vector<int>& fired_roots) {
 void EventDriver::execute(const Pending& pending) {
     const CompiledEvent& event = system_.events()[pending.event];
     const Workspace& ws = integrator_.workspace();
+    evaluate();  // sizes (and values, unless captured at trigger time) as of now
     std::vector<double> values = pending.values;
     if (values.empty())
         for (const auto& a : event.assignments) values.push_back(ws.value(a.value));
     x_.assign(integrator_.state().begin(), integrator_.state().end());
-    // Sizes first, so a species value assigned with its compartment uses the new size.
-    bool needs_volume = false;
+    // All assignments of one event act at once: a species value assigned together with its
+    // compartment's size is converted with the size before the event (SBML test 01779).
+    // A compartment's new size keeps its species' amounts, including a concentration just
+    // assigned by this event (SBML test 01506).
+    const auto before = integrator_.state();
     for (std::size_t i = 0; i < event.assignments.size(); ++i) {
         const auto& a = event.assignments[i];
-        if (a.volume) needs_volume = true;
-        else x_[a.state] = values[i];
+        if (!a.concentration_states.empty())
+            for (std::size_t j = 0; j < event.assignments.size(); ++j)
+                if (std::find(a.concentration_states.begin(), a.concentration_states.end(), event.assignments[j].state) !=
+                    a.concentration_states.end())
+                    values[j] *= before[a.state] / values[i];
+        for (int s : a.concentration_states) x_[s] = before[s] * before[a.state] / values[i];
     }
-    if (needs_volume) {
-        integrator_.reset_state(x_);
-        evaluate();
-        for (std::size_t i = 0; i < event.assignments.size(); ++i) {
-            const auto& a = event.assignments[i];
-            if (!a.volume) continue;
-            const double volume = ws.value(*a.volume);
-            x_[a.state] = a.multiply_by_volume ? values[i] * volume : values[i] / volume;
+    for (std::size_t i = 0; i < event.assignments.size(); ++i) {
+        const auto& a = event.assignments[i];
+        if (!a.volume) {
+            x_[a.state] = values[i];
+            continue;
         }
+        const double volume = ws.value(*a.volume);
+        x_[a.state] = a.multiply_by_volume ? values[i] * volume : values[i] / volume;
     }
     integrator_.reset_state(x_);
     ++executed_;

@@ -110,6 +110,15 @@ std::vector<OdeSystem::StoichiometricEntry> OdeSystem::stoichiometric_matrix(con
     return entries;
 }
 
+std::vector<int> OdeSystem::states_outside_stoichiometry() const {
+    std::vector<int> states;
+    for (const auto& s : stoichiometry_)
+        if (s.reaction < 0 || s.variable) states.push_back(s.state);
+    std::sort(states.begin(), states.end());
+    states.erase(std::unique(states.begin(), states.end()), states.end());
+    return states;
+}
+
 void OdeSystem::initial_values(std::vector<double>& inputs, std::vector<double>& x0, double t0) const {
     if (inputs.size() != input_ids_.size())
         throw std::invalid_argument(fmt::format("initial_values: expected {} inputs, got {}", input_ids_.size(), inputs.size()));

@@ -41,6 +41,9 @@ struct CompiledEventAssignment {
     Slot value;                     // event tape slot: the value the variable's id stands for
     std::optional<Slot> volume;     // species: compartment size turning that value into the state
     bool multiply_by_volume = true; // amount state of a concentration (x = value*V), else x = value/V
+    // A compartment's new size keeps the amounts of its species: these concentration states
+    // (rate-rule species) are scaled by old size / new size.
+    std::vector<int> concentration_states;
 };
 
 // An SBML event with its expressions on the event tape (see models::Event).
@@ -105,6 +108,9 @@ public:
     // changes during a run (SBML variable stoichiometry) are left out.
     std::vector<StoichiometricEntry> stoichiometric_matrix(const Workspace& ws) const;
     void rates(Workspace& ws, double t, const double* x, double* out) const;
+    // States whose rate is not N·v with a fixed N (SBML rate rules, variable stoichiometry), in
+    // order: the stoichiometric matrix says nothing about what they conserve.
+    std::vector<int> states_outside_stoichiometry() const;
 
     // Initial values at time t0 for the given inputs: sets `x0` and the inputs that SBML initial
     // assignments define (they may read other inputs). default_state() and default_inputs() are

@@ -40,13 +40,18 @@ struct ConservationAnalysis {
 };
 
 ConservationAnalysis analyse_conservation(const OdeSystem& system, const Workspace& ws) {
-    const std::size_t n = system.size(), m = system.reaction_ids().size();
+    const auto outside = system.states_outside_stoichiometry();
+    const std::size_t n = system.size(), m = system.reaction_ids().size() + outside.size();
     std::vector<std::vector<double>> a(m, std::vector<double>(n, 0.0));
     double scale = 0.0;
     for (const auto& e : system.stoichiometric_matrix(ws)) {
         a[e.reaction][e.state] += e.coefficient;
         scale = std::max(scale, std::fabs(e.coefficient));
     }
+    // A state driven by a rate rule or a variable stoichiometry gets a flux of its own, so no
+    // conservation law can pin it (SBML models).
+    for (std::size_t k = 0; k < outside.size(); ++k) a[system.reaction_ids().size() + k][static_cast<std::size_t>(outside[k])] = 1.0;
+    if (!outside.empty()) scale = std::max(scale, 1.0);
     ConservationAnalysis result;
     result.independent.assign(n, false);
     std::vector<int> pivot_column_of_row;

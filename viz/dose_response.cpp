@@ -42,6 +42,30 @@ double response_at(const DoseSeries& s, double dose) {
     return NAN;
 }
 
+std::string half_maximal_text(const DoseSeries& s) {
+    const bool rising = s.responses.back() >= s.responses.front();
+    return fmt::format("{} {:.3g} mg/kg", rising ? "EC50" : "IC50", *s.half_maximal_dose);
+}
+
+// The half-maximal dose on a curve: a dotted drop line to the dose axis, a diamond on the curve,
+// and (when it is the panel's only one, so labels cannot collide) its value beside it.
+void draw_half_maximal(SvgDocument& svg, const Panel& panel, const DoseSeries& s, const std::string& colour, bool with_label) {
+    const double d = *s.half_maximal_dose;
+    const double level = response_at(s, d);
+    const double px = panel.x_scale(d), py = std::isfinite(level) ? panel.y_scale(level) : panel.y + panel.height / 2;
+    svg.element("line", {{"class", "ec50-line"}, {"x1", svg_number(px)}, {"y1", svg_number(py)}, {"x2", svg_number(px)},
+                         {"y2", svg_number(panel.y + panel.height)}, {"stroke", colour}, {"stroke-width", "2"}, {"stroke-dasharray", "4 4"}});
+    svg.element("path", {{"class", "ec50-marker"}, {"d", fmt::format("M{} {}l9 9l-9 9l-9 -9z", svg_number(px), svg_number(py - 9))},
+                         {"fill", "#ffffff"}, {"stroke", colour}, {"stroke-width", "3"}});
+    if (!with_label) return;
+    const bool rising = s.responses.back() >= s.responses.front();
+    const bool right_side = px < panel.x + panel.width * 0.6;
+    svg.text_element("text", {{"class", "ec50-label"}, {"x", svg_number(px + (right_side ? 14 : -14))}, {"y", svg_number(py + (rising ? -14 : 28))},
+                              {"font-size", svg_number(FontSizes::annotation)}, {"font-weight", "bold"},
+                              {"text-anchor", right_side ? "start" : "end"}, {"fill", colour}},
+                     half_maximal_text(s));
+}
+
 }  // namespace
 
 std::vector<Figure> dose_response_figures(const Results& results, const PlotOptions& options) {
@@ -95,10 +119,12 @@ std::vector<Figure> dose_response_figures(const Results& results, const PlotOpti
 
             Figure figure;
             figure.file_name = "dose_response_" + file_safe(observable) + group.file_suffix + ".svg";
-            figure.title = fmt::format("{}: dose\u2013response", quantity.name);
+            const auto [short_name, name_detail] = title_and_detail(quantity.name);
+            figure.title = fmt::format("{}: dose\u2013response", short_name);
             SvgDocument svg(figure_width, figure_height, figure.title);
             svg.element("rect", {{"width", "100%"}, {"height", "100%"}, {"fill", "#ffffff"}});
             std::string subtitle = quantity.name == observable ? "" : observable + ": ";
+            if (!name_detail.empty()) subtitle += name_detail + "; ";
             subtitle += fmt::format("area under the curve, treated / matching vehicle run; scenario {}", results.scenario_name);
             if (!group.description.empty()) subtitle += "; " + group.description;
             draw_title(svg, figure.title, subtitle);
@@ -107,15 +133,26 @@ std::vector<Figure> dose_response_figures(const Results& results, const PlotOpti
             for (const auto& [key, s] : series) panel_runs.push_back(s.first_run);
             const auto regions = regions_of(results, panel_runs);
             const double n = static_cast<double>(regions.size());
+            // One legend entry per compound, its half-maximal doses (by region) on a second line:
+            // beside the curves, several markers' labels would collide.
             std::vector<LegendEntry> legend;
             for (const auto& [key, s] : series) {
                 const std::string label = std::get<1>(key) + (std::get<2>(key).empty() ? "" : " (" + std::get<2>(key) + ")");
-                if (std::none_of(legend.begin(), legend.end(), [&](const LegendEntry& e) { return e.label == label; }))
-                    legend.push_back({label, series_colour(static_cast<std::size_t>(std::get<1>(styles.order(s.first_run)))), false, true});
+                auto entry = std::find_if(legend.begin(), legend.end(), [&](const LegendEntry& e) { return e.label == label; });
+                if (entry == legend.end()) {
+                    legend.push_back({label, series_colour(static_cast<std::size_t>(std::get<1>(styles.order(s.first_run)))), false, true, {}});
+                    entry = legend.end() - 1;
+                }
+                if (s.half_maximal_dose)
+                    entry->details.push_back((std::get<0>(key).empty() ? "" : std::get<0>(key) + ": ") + half_maximal_text(s));
             }
-            legend.push_back({"vehicle (= 1)", vehicle_colour, true, false});
+            legend.push_back({"vehicle (= 1)", vehicle_colour, true, false, {}});
             const double legend_space = legend_width(legend);
             const double panel_width = (figure_width - left_margin - legend_space - (n - 1) * panel_gap) / n;
+            std::vector<int> marked_in_panel(regions.size(), 0);
+            for (const auto& [key, s] : series)
+                if (s.half_maximal_dose)
+                    ++marked_in_panel[static_cast<std::size_t>(std::find(regions.begin(), regions.end(), std::get<0>(key)) - regions.begin())];
             for (std::size_t p = 0; p < regions.size(); ++p) {
                 Panel panel;
                 panel.x = left_margin + static_cast<double>(p) * (panel_width + panel_gap);
@@ -145,31 +182,15 @@ std::vector<Figure> dose_response_figures(const Results& results, const PlotOpti
                                                {"cy", svg_number(panel.y_scale(s.responses[i]))}, {"r", "6.5"}, {"fill", style.colour},
                                                {"stroke", "#ffffff"}, {"stroke-width", "1.5"}});
                     }
-                    if (s.half_maximal_dose) {
-                        const double d = *s.half_maximal_dose;
-                        const double level = response_at(s, d);
-                        const bool rising = s.responses.back() >= s.responses.front();
-                        const double px = panel.x_scale(d), py = std::isfinite(level) ? panel.y_scale(level) : panel.y + panel.height / 2;
-                        svg.element("line", {{"class", "ec50-line"}, {"x1", svg_number(px)}, {"y1", svg_number(py)}, {"x2", svg_number(px)},
-                                             {"y2", svg_number(panel.y + panel.height)}, {"stroke", style.colour}, {"stroke-width", "2"},
-                                             {"stroke-dasharray", "4 4"}});
-                        svg.element("path", {{"class", "ec50-marker"},
-                                             {"d", fmt::format("M{} {}l9 9l-9 9l-9 -9z", svg_number(px), svg_number(py - 9))},
-                                             {"fill", "#ffffff"}, {"stroke", style.colour}, {"stroke-width", "3"}});
-                        const bool right_side = px < panel.x + panel.width * 0.6;
-                        svg.text_element("text", {{"class", "ec50-label"}, {"x", svg_number(px + (right_side ? 14 : -14))},
-                                                  {"y", svg_number(py + (rising ? -14 : 28))}, {"font-size", svg_number(FontSizes::annotation)},
-                                                  {"font-weight", "bold"}, {"text-anchor", right_side ? "start" : "end"}, {"fill", style.colour}},
-                                         fmt::format("{} {:.3g} mg/kg", rising ? "EC50" : "IC50", d));
-                    }
+                    if (s.half_maximal_dose) draw_half_maximal(svg, panel, s, style.colour, marked_in_panel[p] == 1);
                     svg.close();
                 }
                 svg.close();
             }
-            const double used = draw_legend(svg, figure_width - legend_space + 16, panel_top, legend);
-            svg.text_element("text", {{"class", "legend-note"}, {"x", svg_number(figure_width - legend_space + 16)},
-                                      {"y", svg_number(panel_top + used + 26)}, {"font-size", svg_number(FontSizes::annotation)},
-                                      {"fill", "#444444"}},
+            const double legend_x = figure_width - legend_space + 16;
+            const double at = panel_top + draw_legend(svg, legend_x, panel_top, legend) + 26;
+            svg.text_element("text", {{"class", "legend-note"}, {"x", svg_number(legend_x)}, {"y", svg_number(at)},
+                                      {"font-size", svg_number(FontSizes::annotation)}, {"fill", "#444444"}},
                              "\u25c7 half-maximal dose");
             figure.svg = svg.finish();
             figures.push_back(std::move(figure));

@@ -72,8 +72,9 @@ std::string key_cluster() {
         const std::string id = shape.substr(0, shape.find(" ["));
         shape_order += (shape_order.empty() ? "" : " -> ") + id;
     }
-    dot += fmt::format("    {{ rank=same; {} [style=invis]; }}\n    {{ rank=same; {} [style=invis]; }}\n"
-                       "    {{ rank=same; {} [style=invis]; }}\n",
+    dot += fmt::format("    subgraph key_starts {{ rank=same; {} [style=invis]; }}\n"
+                       "    subgraph key_ends {{ rank=same; {} [style=invis]; }}\n"
+                       "    subgraph key_shapes {{ rank=same; {} [style=invis]; }}\n",
                        from_order, to_order, shape_order);
     dot += fmt::format("    {} -> {} [style=invis];\n", quoted(k + "reactant to"), quoted(k + "species"));
     return dot + "  }\n";
@@ -95,7 +96,7 @@ std::string to_dot(const models::Network& network, const DotOptions& options) {
     std::vector<bool> included(boost::num_vertices(g), options.only_module.empty());
     for (const auto& [module, vertices] : by_module)
         for (models::Vertex v : vertices) included[v] = true;
-    std::string dot = fmt::format("digraph {} {{\n  rankdir=TB;\n  newrank=true;\n  outputorder=edgesfirst;\n"
+    std::string dot = fmt::format("digraph {} {{\n  rankdir=TB;\n  outputorder=edgesfirst;\n"
                                   "  graph [fontname=\"Helvetica\"];\n  node [fontname=\"Helvetica\", fontsize=12];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
                                   quoted(model.name));
     if (options.pinned) dot += "  notranslate=true;\n";

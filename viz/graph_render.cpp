@@ -128,6 +128,12 @@ GraphLayout layout_modules(const std::vector<ModuleGraph>& modules) {
             y0 = std::min(y0, n.y - n.height / 2), y1 = std::max(y1, n.y + n.height / 2);
         }
         if (one.nodes.empty()) x0 = y0 = x1 = y1 = 0;
+        // Room for the cluster label (16 pt Helvetica, about 8.5 pt a character), centred over the drawing.
+        const double label_width = 8.5 * static_cast<double>(m.label.size());
+        if (x1 - x0 < label_width) {
+            const double grow = (label_width - (x1 - x0)) / 2;
+            x0 -= grow, x1 += grow;
+        }
         drawn.push_back({std::move(one), x0, y0, x1 - x0, y1 - y0});
         area += (x1 - x0 + gap) * (y1 - y0 + gap);
     }

@@ -40,6 +40,7 @@ GraphLayout layout_graph(const std::string& dot_text, const std::string& engine)
 
 struct ModuleGraph {
     std::string name;
+    std::string label;               // the cluster's label, which the module's box must be wide enough for
     std::string dot_text;
 };
 

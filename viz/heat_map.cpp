@@ -2,6 +2,8 @@
 // panel per region, coloured by log2 of the AUC fold change vs vehicle.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -14,6 +16,8 @@ namespace ntsim::viz {
 namespace {
 
 constexpr const char* fold_metric = "auc_fold_change";
+// More doses than this per compound and region: the heat map shows each compound's highest dose only.
+constexpr std::size_t max_doses_per_compound = 4;
 constexpr double label_width = 380, colour_bar_area = 190, panel_gap = 28, top = 96, row_height = 42, column_font = 17,
                  cell_font = 16, rotation_deg = 40;
 // Average glyph width of DejaVu Sans as a fraction of the font size, for fitting labels.
@@ -23,7 +27,7 @@ double text_width(const std::string& text, double font) { return static_cast<dou
 
 struct Column {
     std::string compound;   // "toy_drug, mg/kg": the upper header, spanning the compound's doses
-    std::string dose;       // "3": the lower header
+    std::string dose;       // "3": the lower header (or, one column per compound, the label is the header)
     std::string label;      // both, as the series label elsewhere
 };
 
@@ -51,31 +55,67 @@ std::vector<Figure> heat_map_figures(const Results& results, const PlotOptions& 
         std::stable_sort(treated.begin(), treated.end(), [&](std::size_t a, std::size_t b) { return styles.order(a) < styles.order(b); });
         const auto regions = regions_of(results, treated);
 
+        // With many doses a column per dose is too narrow to read: each compound's highest dose
+        // stands for it (the dose-response figures show every dose).
+        std::map<std::string, std::set<double>> doses;
+        for (std::size_t r : treated) doses[styles.style(r).compound_label].insert(styles.style(r).dose_mg_per_kg);
+        const bool highest_only =
+            std::any_of(doses.begin(), doses.end(), [](const auto& d) { return d.second.size() > max_doses_per_compound; });
+        std::map<std::string, double> highest_dose;
+        for (const auto& [compound, d] : doses) highest_dose[compound] = *d.rbegin();
+        if (highest_only)
+            treated.erase(std::remove_if(treated.begin(), treated.end(),
+                                         [&](std::size_t r) {
+                                             const SeriesStyle s = styles.style(r);
+                                             return s.dose_mg_per_kg != highest_dose[s.compound_label];
+                                         }),
+                          treated.end());
+
         // The same columns in every region panel, in compound then dose order.
         std::vector<Column> columns;
         for (std::size_t r : treated) {
             const SeriesStyle s = styles.style(r);
             if (std::none_of(columns.begin(), columns.end(), [&](const Column& c) { return c.label == s.label; }))
-                columns.push_back({s.compound_label + ", mg/kg", fmt::format("{:g}", s.dose_mg_per_kg), s.label});
+                columns.push_back({s.compound_label + ", mg/kg", format_dose(s.dose_mg_per_kg), s.label});
         }
+
+        // Observables without any fold change (zero under vehicle, e.g. a drug's own concentration)
+        // would be rows of n/a: leave them out and say so.
+        std::vector<std::string> rows;
+        for (const auto& o : observables)
+            if (std::any_of(treated.begin(), treated.end(), [&](std::size_t r) { return std::isfinite(fold_of(results, r, o)); }))
+                rows.push_back(o);
+        if (rows.empty()) continue;
         double largest = 0;
         for (std::size_t r : treated)
-            for (const auto& o : observables)
+            for (const auto& o : rows)
                 if (const double f = fold_of(results, r, o); f > 0 && std::isfinite(f)) largest = std::max(largest, std::abs(std::log2(f)));
         const double limit = std::clamp(std::ceil(largest), 1.0, 4.0);  // colour saturates at 2^limit-fold
 
         const double n = static_cast<double>(regions.size());
         const double panel_width = (figure_width - label_width - colour_bar_area - (n - 1) * panel_gap) / n;
         const double cell_width = panel_width / static_cast<double>(columns.size());
+        // One column per compound: one header row of "compound dose"; otherwise compounds over their doses.
+        bool single_level = true;
+        for (std::size_t c = 1; c < columns.size(); ++c) single_level = single_level && columns[c].compound != columns[c - 1].compound;
+        const auto header = [&](const Column& c) { return single_level ? c.label : c.dose; };
         double longest_dose = 0;
-        for (const auto& c : columns) longest_dose = std::max(longest_dose, text_width(c.dose, column_font));
+        for (const auto& c : columns) longest_dose = std::max(longest_dose, text_width(header(c), column_font));
         const bool rotate = longest_dose > cell_width - 8;
         const double compound_row = top + 68;
-        const double dose_row = compound_row + 30;
+        const double dose_row = single_level ? compound_row : compound_row + 30;
         const double grid_top = rotate ? dose_row + longest_dose * std::sin(rotation_deg * M_PI / 180) + 12 : dose_row + 14;
-        const double grid_height = row_height * static_cast<double>(observables.size());
+        const double grid_height = row_height * static_cast<double>(rows.size());
         const double bar_height = std::clamp(grid_height, 200.0, 360.0);
-        const double height = std::max(grid_top + grid_height, grid_top + bar_height + 24) + 40;
+        // Notes under the grid: what was left out and why.
+        std::vector<std::string> notes;
+        if (highest_only) notes.push_back("Each compound at its highest dose; the dose-response figures show every dose.");
+        std::string left_out;
+        for (const auto& o : observables)
+            if (std::find(rows.begin(), rows.end(), o) == rows.end()) left_out += (left_out.empty() ? "" : ", ") + o;
+        if (!left_out.empty()) notes.push_back("Left out (zero under vehicle, so no fold change): " + left_out);
+        constexpr double note_font = 15, note_line = 22;
+        const double height = std::max(grid_top + grid_height + 20 + note_line * static_cast<double>(notes.size()), grid_top + bar_height + 24) + 40;
 
         Figure figure;
         figure.file_name = "heat_map" + group.file_suffix + ".svg";
@@ -84,17 +124,25 @@ std::vector<Figure> heat_map_figures(const Results& results, const PlotOptions& 
         svg.element("rect", {{"width", "100%"}, {"height", "100%"}, {"fill", "#ffffff"}});
         std::string subtitle = fmt::format("area under the curve, treated / matching vehicle run; scenario {}", results.scenario_name);
         if (!group.description.empty()) subtitle += "; " + group.description;
+
         draw_title(svg, figure.title, subtitle);
 
+        // Row labels: the observable's id, and above it in grey its name when the model gives one.
         svg.open("g", {{"class", "row-labels"}});
-        for (std::size_t i = 0; i < observables.size(); ++i) {
-            const Quantity q = quantity_or_id(options.quantities, observables[i]);
-            const double y = grid_top + row_height * (static_cast<double>(i) + 0.5);
-            const std::string text = q.name == observables[i] ? q.name : shorten(q.name, 24) + " \u00b7 " + observables[i];
-            svg.text_element("text", {{"class", "row-label"}, {"data-observable", observables[i]}, {"x", svg_number(label_width - 12)},
-                                      {"y", svg_number(y + FontSizes::annotation * 0.35)}, {"font-size", svg_number(FontSizes::annotation)},
-                                      {"text-anchor", "end"}, {"fill", "#111111"}},
-                             shorten(text, 40));
+        constexpr double id_font = 16, name_font = 13;
+        const auto fits = [](double font) { return static_cast<std::size_t>((label_width - 24) / (char_width * font)); };
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const Quantity q = quantity_or_id(options.quantities, rows[i]);
+            const double middle = grid_top + row_height * (static_cast<double>(i) + 0.5);
+            const bool named = q.name != rows[i];
+            svg.text_element("text", {{"class", "row-label"}, {"data-observable", rows[i]}, {"x", svg_number(label_width - 12)},
+                                      {"y", svg_number(middle + (named ? id_font * 0.9 : id_font * 0.35))},
+                                      {"font-size", svg_number(id_font)}, {"text-anchor", "end"}, {"fill", "#111111"}},
+                             shorten(rows[i], fits(id_font)));
+            if (named)
+                svg.text_element("text", {{"class", "row-name"}, {"x", svg_number(label_width - 12)}, {"y", svg_number(middle - 3)},
+                                          {"font-size", svg_number(name_font)}, {"text-anchor", "end"}, {"fill", "#555555"}},
+                                 shorten(q.name, fits(name_font)));
         }
         svg.close();
 
@@ -106,7 +154,7 @@ std::vector<Figure> heat_map_figures(const Results& results, const PlotOptions& 
                                       {"fill", "#111111"}},
                              regions[p].empty() ? "all runs" : regions[p]);
             // Upper header: each compound over the span of its doses, with a bracket line.
-            for (std::size_t c = 0; c < columns.size();) {
+            for (std::size_t c = 0; c < columns.size() && !single_level;) {
                 std::size_t end = c;
                 while (end < columns.size() && columns[end].compound == columns[c].compound) ++end;
                 const double left = x0 + cell_width * static_cast<double>(c), right = x0 + cell_width * static_cast<double>(end);
@@ -131,19 +179,19 @@ std::vector<Figure> heat_map_figures(const Results& results, const PlotOptions& 
                 } else {
                     a.emplace_back("text-anchor", "middle");
                 }
-                svg.text_element("text", a, columns[c].dose);
+                svg.text_element("text", a, header(columns[c]));
             }
             for (std::size_t r : treated) {
                 if (results.label(r, "region") != regions[p]) continue;
                 const std::string column = styles.style(r).label;
                 const auto c = static_cast<double>(
                     std::find_if(columns.begin(), columns.end(), [&](const Column& k) { return k.label == column; }) - columns.begin());
-                for (std::size_t i = 0; i < observables.size(); ++i) {
-                    const double fold = fold_of(results, r, observables[i]);
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    const double fold = fold_of(results, r, rows[i]);
                     const double log2_fold = fold > 0 ? std::log2(fold) : NAN;
                     const std::string fill = diverging_colour(log2_fold, limit);
                     const double x = x0 + cell_width * c, y = grid_top + row_height * static_cast<double>(i);
-                    svg.element("rect", {{"class", "cell"}, {"data-observable", observables[i]}, {"data-column", column},
+                    svg.element("rect", {{"class", "cell"}, {"data-observable", rows[i]}, {"data-column", column},
                                          {"data-value", std::isfinite(fold) ? fmt::format("{:.6g}", fold) : "NaN"},
                                          {"x", svg_number(x + 1)}, {"y", svg_number(y + 1)}, {"width", svg_number(cell_width - 2)},
                                          {"height", svg_number(row_height - 2)}, {"fill", fill}});
@@ -156,6 +204,12 @@ std::vector<Figure> heat_map_figures(const Results& results, const PlotOptions& 
             }
             svg.close();
         }
+
+        for (std::size_t i = 0; i < notes.size(); ++i)
+            svg.text_element("text", {{"class", "heat-map-note"}, {"x", svg_number(label_width)},
+                                      {"y", svg_number(grid_top + grid_height + 30 + note_line * static_cast<double>(i))},
+                                      {"font-size", svg_number(note_font)}, {"fill", "#444444"}},
+                             shorten(notes[i], static_cast<std::size_t>((figure_width - label_width - colour_bar_area) / (char_width * note_font))));
 
         // Colour bar: 2^-limit .. 2^limit with a tick per power of two.
         const double bar_x = figure_width - colour_bar_area + 40, bar_top = grid_top;

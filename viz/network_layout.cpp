@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "viz/compound_marks.hpp"
 #include "viz/dot.hpp"
 
 namespace ntsim::viz {
@@ -14,12 +15,14 @@ std::vector<ModuleGraph> module_graphs(const models::Network& network) {
     std::set<std::string> modules;
     for (const auto& s : model.species) modules.insert(s.module);
     for (const auto& r : model.reactions) modules.insert(r.module);
+    const CompoundMarks marks = compound_marks(network);
     std::vector<ModuleGraph> graphs;
     for (const auto& m : modules) {
         DotOptions options;
         options.labels = false;
         options.only_module = m;
-        graphs.push_back({m, to_dot(network, options)});
+        const auto compound = marks.module_compound.find(m);
+        graphs.push_back({m, compound == marks.module_compound.end() ? m : "compound: " + compound->second, to_dot(network, options)});
     }
     return graphs;
 }

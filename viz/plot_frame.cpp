@@ -29,6 +29,8 @@ std::string format_colour(const Rgb& c) {
 Rgb mix(const Rgb& a, const Rgb& b, double f) { return {a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f}; }
 
 constexpr double tick_length = 7;
+// Tick label glyphs (digits) average about 0.6 em in DejaVu Sans; labels keep this many px apart.
+constexpr double tick_char_width = 0.6, tick_label_gap = 8;
 
 }  // namespace
 
@@ -141,6 +143,9 @@ void draw_axes(SvgDocument& svg, const Panel& p, const std::string& x_label, con
                          {"height", svg_number(p.height)}, {"fill", "#ffffff"}, {"stroke", "none"}});
     auto x_ticks = p.x_scale.log ? log_ticks(p.x_scale.lo, p.x_scale.hi) : linear_ticks(p.x_scale.lo, p.x_scale.hi);
     auto y_ticks = p.y_scale.log ? log_ticks(p.y_scale.lo, p.y_scale.hi) : linear_ticks(p.y_scale.lo, p.y_scale.hi, 5);
+    // Tick labels that would run into the previous one are left out (the tick stays): long log
+    // ranges in narrow panels.
+    double last_label_end = -INFINITY;
     for (double t : x_ticks) {
         const double x = p.x_scale(t);
         if (x < p.x - 0.5 || x > right + 0.5) continue;
@@ -148,9 +153,13 @@ void draw_axes(SvgDocument& svg, const Panel& p, const std::string& x_label, con
                              {"stroke", "#e3e3e3"}, {"stroke-width", "1"}});
         svg.element("line", {{"x1", svg_number(x)}, {"y1", svg_number(bottom)}, {"x2", svg_number(x)},
                              {"y2", svg_number(bottom + tick_length)}, {"stroke", "#333333"}, {"stroke-width", "1.5"}});
+        const std::string label = tick_label(t);
+        const double half_width = 0.5 * tick_char_width * FontSizes::tick * static_cast<double>(label.size());
+        if (x - half_width < last_label_end + tick_label_gap) continue;
+        last_label_end = x + half_width;
         svg.text_element("text", {{"class", "tick-label"}, {"x", svg_number(x)}, {"y", svg_number(bottom + tick_length + FontSizes::tick)},
                                   {"font-size", svg_number(FontSizes::tick)}, {"text-anchor", "middle"}, {"fill", "#333333"}},
-                         tick_label(t));
+                         label);
     }
     for (double t : y_ticks) {
         const double y = p.y_scale(t);
@@ -204,7 +213,7 @@ std::string path_data(const Panel& panel, const std::vector<double>& x, const st
 
 namespace {
 
-constexpr double legend_swatch = 44, legend_margin = 56, legend_min = 200, legend_max = 420;
+constexpr double legend_swatch = 44, legend_margin = 56, legend_min = 200, legend_max = 420, legend_detail_font = 14;
 // Average glyph width of DejaVu Sans as a fraction of the font size.
 constexpr double legend_char_width = 0.6;
 
@@ -216,7 +225,14 @@ std::size_t legend_max_chars() {
 
 double legend_width(const std::vector<LegendEntry>& entries) {
     std::size_t chars = 0;
-    for (const auto& e : entries) chars = std::max(chars, std::min(e.label.size(), legend_max_chars()));
+    for (const auto& e : entries) {
+        chars = std::max(chars, std::min(e.label.size(), legend_max_chars()));
+        // Detail lines are smaller: count their characters at the label's size.
+        for (const auto& d : e.details) {
+            const auto detail = static_cast<std::size_t>(static_cast<double>(d.size()) * legend_detail_font / FontSizes::legend);
+            chars = std::max(chars, std::min(detail, legend_max_chars()));
+        }
+    }
     return std::clamp(legend_swatch + legend_margin + static_cast<double>(chars) * legend_char_width * FontSizes::legend, legend_min,
                       legend_max);
 }
@@ -237,19 +253,36 @@ double draw_legend(SvgDocument& svg, double x, double y, const std::vector<Legen
                                   {"font-size", svg_number(FontSizes::legend)}, {"fill", "#111111"}},
                          shorten(e.label, legend_max_chars()));
         at += line_height;
+        for (const auto& detail : e.details) {
+            svg.text_element("text", {{"class", "legend-detail"}, {"x", svg_number(x + 44)}, {"y", svg_number(at + legend_detail_font * 0.5)},
+                                      {"font-size", svg_number(legend_detail_font)}, {"fill", "#444444"}},
+                             shorten(detail, static_cast<std::size_t>((legend_max - legend_swatch - 16) / (legend_char_width * legend_detail_font))));
+            at += legend_detail_font * 1.35;
+        }
+        if (!e.details.empty()) at += legend_detail_font * 0.4;
     }
     svg.close();
     return at - y;
 }
 
 void draw_title(SvgDocument& svg, const std::string& title, const std::string& subtitle) {
+    // Bold glyphs are wider than the 0.6 em average.
+    const auto fits = [&](double font, double em) { return static_cast<std::size_t>((svg.width() - 64) / (em * font)); };
     svg.text_element("text", {{"class", "figure-title"}, {"x", "32"}, {"y", svg_number(FontSizes::title + 14)},
                               {"font-size", svg_number(FontSizes::title)}, {"font-weight", "bold"}, {"fill", "#111111"}},
-                     title);
+                     shorten(title, fits(FontSizes::title, 0.66)));
     if (!subtitle.empty())
         svg.text_element("text", {{"class", "figure-subtitle"}, {"x", "32"}, {"y", svg_number(FontSizes::title + 14 + FontSizes::subtitle + 10)},
                                   {"font-size", svg_number(FontSizes::subtitle)}, {"fill", "#444444"}},
-                         subtitle);
+                         shorten(subtitle, fits(FontSizes::subtitle, 0.58)));
+}
+
+std::pair<std::string, std::string> title_and_detail(const std::string& name) {
+    // Names up to this many characters fit a title line with its ": time course" suffix.
+    constexpr std::size_t whole_name_limit = 48;
+    const auto open = name.find(" (");
+    if (name.size() <= whole_name_limit || open == std::string::npos || open == 0) return {name, ""};
+    return {name.substr(0, open), name.substr(open + 1)};
 }
 
 std::string shorten(const std::string& text, std::size_t max_chars) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -72,14 +73,19 @@ struct LegendEntry {
     std::string colour;
     bool dashed = false;
     bool marker = false;
+    std::vector<std::string> details;  // optional smaller lines under the label
 };
 // Width a legend of these entries needs (px), from 200 to 420; longer labels are shortened.
 double legend_width(const std::vector<LegendEntry>& entries);
 // Entries stacked from (x, y) downwards; returns the height used.
 double draw_legend(SvgDocument& svg, double x, double y, const std::vector<LegendEntry>& entries);
 
-// Figure title and an optional subtitle line at the top.
+// Figure title and an optional subtitle line at the top, each shortened to the figure's width.
 void draw_title(SvgDocument& svg, const std::string& title, const std::string& subtitle);
+
+// A long display name split for a title: "Bdnf mRNA (nM of the 1 pL cytosol; ...)" gives the title
+// "Bdnf mRNA" and the detail "(nM of the 1 pL cytosol; ...)" for the subtitle; short names stay whole.
+std::pair<std::string, std::string> title_and_detail(const std::string& name);
 
 // Text shortened to about `max_chars` characters with an ellipsis (UTF-8 safe).
 std::string shorten(const std::string& text, std::size_t max_chars);

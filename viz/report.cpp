@@ -5,7 +5,6 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -71,13 +70,15 @@ json network_json(const models::Model& model, const SpeciesStates& states, const
         }
         nodes.push_back(std::move(n));
     }
+    // Module boxes as Graphviz drew them (dot's clusters, or the packed modules), y flipped like the nodes.
     json modules = json::array();
-    std::set<std::string> module_names;
-    for (const auto& n : nodes) module_names.insert(n["module"].get<std::string>());
-    for (const auto& m : module_names) {
-        json entry{{"id", "module " + m}, {"label", m}};
-        if (marks.module_compound.count(m)) entry["compound"] = marks.module_compound.at(m);
-        modules.push_back(std::move(entry));
+    for (const auto& c : layout.clusters) {
+        const auto compound = marks.module_compound.find(c.name);
+        const bool is_compound = compound != marks.module_compound.end() || c.label.rfind("compound: ", 0) == 0;
+        json box{{"label", compound != marks.module_compound.end() ? "compound: " + compound->second : c.label},
+                 {"x0", std::round(c.x0)}, {"y0", std::round(-c.y1)}, {"x1", std::round(c.x1)}, {"y1", std::round(-c.y0)}};
+        if (is_compound) box["compound"] = true;
+        modules.push_back(std::move(box));
     }
     json edges = json::array();
     std::size_t e_index = 0;
@@ -90,7 +91,7 @@ json network_json(const models::Model& model, const SpeciesStates& states, const
         edges.push_back(std::move(edge));
     }
     return {{"engine", engine}, {"nodes", std::move(nodes)}, {"edges", std::move(edges)},
-            {"modules", engine == "dot" || engine == "modules" ? std::move(modules) : json::array()}};
+            {"modules", std::move(modules)}};
 }
 
 json runs_json(const Results& results, const SpeciesStates& states) {

@@ -2,6 +2,7 @@
 #include "viz/run_groups.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 #include <tuple>
@@ -17,7 +18,7 @@ namespace {
 
 constexpr const char* vehicle = "vehicle";
 
-std::string dose_text(double dose) { return fmt::format("{:g} mg/kg", dose); }
+std::string dose_text(double dose) { return format_dose(dose) + " mg/kg"; }
 
 }  // namespace
 
@@ -126,6 +127,23 @@ std::vector<std::string> observables_to_draw(const Results& results, const std::
             throw std::invalid_argument(fmt::format("no observable '{}' in {}; known: {}", o, results.directory.string(), known));
         }
     return requested;
+}
+
+std::string format_dose(double mg_per_kg) {
+    const double a = std::abs(mg_per_kg);
+    if (a == 0 || !std::isfinite(a) || a < 1e-4 || a >= 1e6) return fmt::format("{:.3g}", mg_per_kg);
+    const int decimals = std::max(0, 2 - static_cast<int>(std::floor(std::log10(a))));
+    std::string text = fmt::format("{:.{}f}", mg_per_kg, decimals);
+    if (text.find('.') != std::string::npos) {
+        while (text.back() == '0') text.pop_back();
+        if (text.back() == '.') text.pop_back();
+    }
+    // Rounding to 3 significant digits without an exponent: 31623 prints as 31600.
+    if (decimals == 0) {
+        const double scale = std::pow(10.0, std::floor(std::log10(a)) - 2);
+        text = fmt::format("{:.0f}", std::round(mg_per_kg / scale) * scale);
+    }
+    return text;
 }
 
 std::string file_safe(const std::string& text) {

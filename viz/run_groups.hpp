@@ -56,6 +56,9 @@ private:
 // every observable when it is empty.
 std::vector<std::string> observables_to_draw(const Results& results, const std::vector<std::string>& requested);
 
+// A dose in mg/kg with 3 significant digits and no exponent from 1e-4 to 1e6: "0.000316", "1000".
+std::string format_dose(double mg_per_kg);
+
 // A file-name-safe version of a label: letters, digits, '-', '_' and '.'.
 std::string file_safe(const std::string& text);
 

@@ -150,23 +150,29 @@
   nodes.forEach((n, i) => nodeIndexById.set(n.id, i));
 
   function elements() {
+    const firstRun = runs[initialRun()];
     const out = [];
-    const moduleIds = new Map();
-    for (const m of network.modules) {
-      moduleIds.set(m.label, m.id);
-      out.push({ group: 'nodes', data: { id: m.id, label: m.compound ? `compound: ${m.compound}` : m.label },
-        classes: m.compound ? 'module compound-module' : 'module' });
-    }
+    // Module boxes are plain nodes drawn beneath everything, not cytoscape compound nodes: those
+    // re-measure their children on every change and made a 1000-species page several times slower.
+    network.modules.forEach((m, i) => {
+      out.push({ group: 'nodes', data: { id: `module box ${i}`, label: m.label, w: m.x1 - m.x0, h: m.y1 - m.y0 },
+        position: { x: (m.x0 + m.x1) / 2, y: (m.y0 + m.y1) / 2 }, classes: m.compound ? 'module compound-module' : 'module',
+        selectable: false, grabbable: false });
+    });
     nodes.forEach((n) => {
       const d = { id: n.id, kind: n.kind };
-      if (moduleIds.has(n.module)) d.parent = moduleIds.get(n.module);
       const classes = [n.kind];
       if (n.kind === 'species') {
-        d.label = n.name || n.id;
+        d.label = n.id;  // short; Graphviz sized the node for it (the name is in the tooltip and details)
         d.w = Math.max(n.w || 60, 24);
         d.h = Math.max(n.h || 30, 18);
-        d.c = noData.fill;
-        d.tc = noData.text;
+        // Start with the colours of the first run shown at t = 0, so the first recolouring has
+        // nothing to change (it dominated the load time of a 3000-species page).
+        const q = firstRun.t ? step(foldLog2(firstRun, n.state, 0)) : null;
+        const colour = q === null ? noData : palette[q + colour_steps];
+        d.c = colour.fill;
+        d.tc = colour.text;
+        d.q = q;
         if (n.constant) classes.push('constant');
         if (n.driver) classes.push('driver');
         if (n.compound) classes.push('compound');
@@ -190,8 +196,7 @@
       { selector: 'node', style: { 'label': '', 'font-family': 'DejaVu Sans, Helvetica, Arial, sans-serif' } },
       { selector: 'node.species', style: {
         'shape': 'ellipse', 'width': 'data(w)', 'height': 'data(h)', 'background-color': 'data(c)', 'color': 'data(tc)',
-        'label': 'data(label)', 'text-valign': 'center', 'text-halign': 'center', 'font-size': 12,
-        'text-wrap': 'ellipsis', 'text-max-width': 'data(w)', 'min-zoomed-font-size': 6,
+        'label': 'data(label)', 'text-valign': 'center', 'text-halign': 'center', 'font-size': 11, 'min-zoomed-font-size': 6,
         'border-width': 1, 'border-color': '#4d4d4d' } },
       { selector: 'node.constant', style: { 'border-style': 'double', 'border-width': 4 } },
       { selector: 'node.driver', style: { 'border-color': '#d55e00', 'border-width': 4 } },
@@ -200,9 +205,10 @@
       { selector: 'node.reaction.targeted', style: { 'background-color': '#d55e00', 'width': 12, 'height': 12 } },
       { selector: 'node.reaction:selected', style: { 'label': 'data(id)' } },
       { selector: 'node.module', style: {
-        'shape': 'round-rectangle', 'background-color': '#eef0f4', 'background-opacity': 0.55, 'border-width': 1,
-        'border-color': '#b8bcc6', 'label': 'data(label)', 'text-valign': 'top', 'text-halign': 'center',
-        'font-size': 16, 'color': '#555', 'padding': 12, 'min-zoomed-font-size': 5 } },
+        'shape': 'round-rectangle', 'width': 'data(w)', 'height': 'data(h)', 'background-color': '#eef0f4',
+        'background-opacity': 0.55, 'border-width': 1, 'border-color': '#b8bcc6', 'label': 'data(label)',
+        'text-valign': 'top', 'text-halign': 'center', 'text-margin-y': -3, 'font-size': 20, 'color': '#555',
+        'min-zoomed-font-size': 5, 'z-compound-depth': 'bottom', 'events': 'no' } },
       { selector: 'node.compound-module', style: { 'background-color': '#fff1e6', 'border-color': '#d55e00', 'color': '#a04000' } },
       { selector: 'node.species:selected', style: { 'border-width': 5, 'border-color': '#111111', 'overlay-opacity': 0 } },
       { selector: 'edge', style: { 'width': 1.3, 'line-color': '#8a8f99', 'curve-style': edgeCurve } },
@@ -244,7 +250,10 @@
 
   marks.graph_created_ms = performance.now();
   nodes.forEach((n) => {
-    if (n.kind === 'species') species.push({ node: n, ele: cy.getElementById(n.id), q: undefined });
+    if (n.kind === 'species') {
+      const ele = cy.getElementById(n.id);
+      species.push({ node: n, ele, q: ele.data('q') });
+    }
   });
 
   // ---------- colouring ----------
@@ -269,7 +278,8 @@
     const ticks = document.getElementById('legend-ticks');
     ticks.textContent = '';
     const l = state.limit;
-    const labels = [`\u00d71/${2 ** l} or less`, `\u00d71/${2 ** (l / 2)}`, '\u00d71', `\u00d7${2 ** (l / 2)}`, `\u00d7${2 ** l} or more`];
+    const half = formatNumber(2 ** (l / 2)), full = formatNumber(2 ** l);
+    const labels = [`\u00d71/${full} or less`, `\u00d71/${half}`, '\u00d71', `\u00d7${half}`, `\u00d7${full} or more`];
     for (const t of labels) ticks.appendChild(el('span', {}, t));
   }
 
@@ -367,7 +377,7 @@
     const series = [{ label: describeRun(state.run).replace(/^run \d+: /, ''), values: run.v[n.state], stroke: '#0072b2', width: 2.5 }];
     if (run.vehicle !== undefined && runs[run.vehicle].t && sameGrid(runs[run.vehicle].t, run.t))
       series.push({ label: 'vehicle', values: runs[run.vehicle].v[n.state], stroke: '#555555', width: 2, dash: [7, 5] });
-    if (regionColumn >= 0) {
+    if (regionColumn >= 0 && document.getElementById('compare-regions').checked) {
       const colours = ['#d55e00', '#009e73', '#cc79a7', '#e69f00'];
       runs.forEach((other, i) => {
         if (i === state.run || !other.t || !sameGrid(other.t, run.t)) return;
@@ -437,6 +447,7 @@
     drawLegend();
     recolour();
   });
+  document.getElementById('compare-regions').addEventListener('change', () => { if (state.selected) showDetails(state.selected); });
   document.getElementById('search').addEventListener('change', (ev) => {
     const text = ev.target.value.trim().toLowerCase();
     const n = nodes.find((m) => m.kind === 'species' && (m.id.toLowerCase() === text || (m.name || '').toLowerCase() === text));
@@ -471,7 +482,8 @@
   });
   cy.on('mouseout', 'node', () => { tooltip.hidden = true; });
 
-  document.getElementById('title').textContent = `${data.scenario} \u2014 model ${data.model}`;
+  document.getElementById('title').textContent = `ntsim report: ${data.scenario}`;
+  document.getElementById('title').title = `scenario file ${data.scenario_file}; ntsim ${data.ntsim_version}`;
   document.title = `ntsim report: ${data.scenario}`;
   setRun(initialRun());
 
