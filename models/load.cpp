@@ -758,6 +758,11 @@ Model load(const std::vector<fs::path>& files) {
     Model model = load_tree([&](IncludeLoader& loader) {
         for (auto it = files.rbegin(); it != files.rend(); ++it) loader.load_file(*it, it->string());
     });
+    // The first file names the model even when another file reached it first through an include.
+    Problems problems;
+    const json first = read_json_file(problems, files.front(), files.front().string());
+    model.name = first.is_object() && first.contains("name") && first["name"].is_string() ? first["name"].get<std::string>()
+                                                                                          : files.front().stem().string();
     return model;
 }
 

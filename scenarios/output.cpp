@@ -179,7 +179,8 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         m["scenario"] = {{"name", scenario.name}, {"file", fs::absolute(scenario.file).lexically_normal().string()},
                          {"hash", file_hash(scenario.file)}};
         m["model_files"] = nlohmann::json::array();
-        for (const auto& f : scenario.model.files) m["model_files"].push_back({{"file", f}, {"hash", file_hash(f)}});
+        for (const auto& f : scenario.model.files)
+            m["model_files"].push_back({{"file", fs::absolute(f).lexically_normal().string()}, {"hash", file_hash(f)}});
         for (const auto& [name, region] : scenario.regions) m["region_files"][name] = {{"file", region.file}, {"hash", file_hash(region.file)}};
         const auto& so = context.options.solver;
         m["solver"] = {{"method", "CVODE BDF, Newton"}, {"rtol", so.rtol}, {"atol_nM", so.atol}, {"max_steps", so.max_steps},

@@ -57,7 +57,7 @@ std::string slurp(const fs::path& p) {
 TEST_CASE("a sweep killed with SIGKILL and resumed equals an uninterrupted one", "[scenarios][resume][process]") {
     // Reference: the same sweep run start to finish. The kill time is drawn uniformly over the
     // uninterrupted run's duration (seeded from the clock: any point must work).
-    const fs::path root = fs::temp_directory_path() / "ntsim_test_kill";
+    const fs::path root = fs::temp_directory_path() / ("ntsim_test_kill_" + std::to_string(::getpid()));
     fs::remove_all(root);
     const auto started = std::chrono::steady_clock::now();
     REQUIRE(exited_cleanly(wait_for(start_sweep(root / "whole", false))));

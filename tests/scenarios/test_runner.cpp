@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "scenarios/scenarios.hpp"
@@ -141,7 +143,7 @@ const std::vector<std::string> result_files{"runs.csv", "trajectories.csv", "sum
 TEST_CASE("the same sweep writes byte-identical files on 1 and 4 threads", "[scenarios][determinism]") {
     // Protects "results are written by run index": outputs must not depend on scheduling. Small
     // chunks make the 4-thread run interleave many chunk boundaries.
-    const fs::path root = fs::temp_directory_path() / "ntsim_test_determinism";
+    const fs::path root = fs::temp_directory_path() / ("ntsim_test_determinism_" + std::to_string(::getpid()));
     fs::remove_all(root);
     for (unsigned threads : {1u, 4u}) {
         RunnerOptions options;
@@ -161,7 +163,7 @@ TEST_CASE("the same sweep writes byte-identical files on 1 and 4 threads", "[sce
 TEST_CASE("shards merged give the same files as one process", "[scenarios][shards]") {
     // Protects --shard K/N and ntsim merge: three shards of the toy sweep, merged, must equal the
     // single-process results byte for byte; a missing or foreign shard is refused by name.
-    const fs::path root = fs::temp_directory_path() / "ntsim_test_shards";
+    const fs::path root = fs::temp_directory_path() / ("ntsim_test_shards_" + std::to_string(::getpid()));
     fs::remove_all(root);
     RunnerOptions options;
     sweep_into("toy_sweep.json", root / "whole", options);
@@ -189,7 +191,7 @@ TEST_CASE("shards merged give the same files as one process", "[scenarios][shard
 TEST_CASE("a resumed sweep skips finished runs and refuses changed inputs", "[scenarios][resume]") {
     // Protects --resume: a store holding some runs is completed without redoing them; the result
     // equals an uninterrupted sweep; a different solver tolerance is named as the change.
-    const fs::path root = fs::temp_directory_path() / "ntsim_test_resume";
+    const fs::path root = fs::temp_directory_path() / ("ntsim_test_resume_" + std::to_string(::getpid()));
     fs::remove_all(root);
     RunnerOptions options;
     sweep_into("toy_sweep.json", root / "whole", options);
