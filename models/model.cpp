@@ -1,6 +1,8 @@
 // Lookups and names for the validated model.
 #include "models/model.hpp"
 
+#include <stdexcept>
+
 namespace ntsim::models {
 
 namespace {
@@ -32,6 +34,17 @@ std::string rate_of_name(std::string_view id) { return std::string(rate_of_prefi
 std::optional<std::string> rate_of_target(std::string_view name) {
     if (!name.starts_with(rate_of_prefix) || !name.ends_with(")")) return std::nullopt;
     return std::string(name.substr(rate_of_prefix.size(), name.size() - rate_of_prefix.size() - 1));
+}
+
+const std::string& Model::id_of(const EntityRef& ref) const {
+    switch (ref.kind) {
+        case EntityKind::compartment: return compartments.at(ref.index).id;
+        case EntityKind::species: return species.at(ref.index).id;
+        case EntityKind::parameter: return parameters.at(ref.index).id;
+        case EntityKind::reaction: return reactions.at(ref.index).id;
+        case EntityKind::observable: return observables.at(ref.index).id;
+    }
+    throw std::logic_error("Model::id_of: unknown entity kind");
 }
 
 std::string to_string(EffectKind kind) {

@@ -206,6 +206,7 @@ struct Model {
     std::optional<int> observable_index(const std::string& id) const;
     std::optional<int> compartment_index(const std::string& id) const;
     std::optional<int> reaction_index(const std::string& id) const;
+    const std::string& id_of(const EntityRef& ref) const;  // the id of the entity `ref` points at
     std::optional<int> compound_index(const std::string& id) const;
 };
 

@@ -209,16 +209,7 @@ private:
         return id;
     }
 
-    const std::string& id_of(const EntityRef& ref) const {
-        switch (ref.kind) {
-            case EntityKind::compartment: return model_.compartments.at(ref.index).id;
-            case EntityKind::species: return model_.species.at(ref.index).id;
-            case EntityKind::parameter: return model_.parameters.at(ref.index).id;
-            case EntityKind::reaction: return model_.reactions.at(ref.index).id;
-            case EntityKind::observable: return model_.observables.at(ref.index).id;
-        }
-        throw std::logic_error("sbml export: unknown entity kind");
-    }
+    const std::string& id_of(const EntityRef& ref) const { return model_.id_of(ref); }
 
     void declare_units() {
         auto unit = [&](const char* id, ::UnitKind_t kind, int scale) {

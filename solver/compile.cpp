@@ -73,16 +73,7 @@ private:
             for (const auto& a : e.assignments) event_target_.insert(id_of(a.variable));
     }
 
-    const std::string& id_of(const models::EntityRef& ref) const {
-        switch (ref.kind) {
-            case EntityKind::compartment: return model_.compartments.at(ref.index).id;
-            case EntityKind::species: return model_.species.at(ref.index).id;
-            case EntityKind::parameter: return model_.parameters.at(ref.index).id;
-            case EntityKind::reaction: return model_.reactions.at(ref.index).id;
-            case EntityKind::observable: return model_.observables.at(ref.index).id;
-        }
-        throw std::logic_error("compile: unknown entity kind");
-    }
+    const std::string& id_of(const models::EntityRef& ref) const { return model_.id_of(ref); }
 
     bool changes(const std::string& id) const { return rate_rule_.count(id) || event_target_.count(id); }
     bool varies(const std::string& id) const { return changes(id) || assignment_rule_.count(id); }
