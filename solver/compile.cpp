@@ -360,10 +360,10 @@ private:
             add_term(p.position, -1, Factors{}, slot, term_expressions_.size() - 1);
         }
         sys_.rate_tape_ = builder.finish();
-        sys_.rhs_term_starts_.push_back(0);
         for (std::size_t i = 0; i < n; ++i) {
-            for (const auto& [slot, k] : terms_of_state_[i]) sys_.rhs_terms_.push_back({slot, k});
-            sys_.rhs_term_starts_.push_back(static_cast<int>(sys_.rhs_terms_.size()));
+            std::vector<OdeSystem::Term> terms;
+            for (const auto& [slot, k] : terms_of_state_[i]) terms.push_back({slot, k});
+            sys_.rhs_sums_.append(terms);
         }
     }
 
@@ -443,12 +443,10 @@ private:
         }
         sys_.jacobian_tape_ = builder.finish();
         sys_.pattern_.column_starts.assign(n + 1, 0);
-        sys_.jacobian_term_starts_.push_back(0);
         for (const auto& [key, terms] : entries) {
             sys_.pattern_.column_starts[key.first + 1]++;
             sys_.pattern_.rows.push_back(key.second);
-            sys_.jacobian_terms_.insert(sys_.jacobian_terms_.end(), terms.begin(), terms.end());
-            sys_.jacobian_term_starts_.push_back(static_cast<int>(sys_.jacobian_terms_.size()));
+            sys_.jacobian_sums_.append(terms);
         }
         for (Slot j = 0; j < n; ++j) sys_.pattern_.column_starts[j + 1] += sys_.pattern_.column_starts[j];
     }

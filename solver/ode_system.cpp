@@ -42,20 +42,32 @@ void OdeSystem::load_point(Workspace& ws, double t, const double* x) const {
     ws.slots_[time_slot_] = t;
 }
 
+void OdeSystem::WeightedSums::append(const std::vector<Term>& terms) {
+    if (starts.empty()) starts.push_back(0);
+    for (const Term& term : terms) {
+        slots.push_back(term.rate_or_partial);
+        coefficients.push_back(term.coefficient);
+    }
+    starts.push_back(static_cast<int>(slots.size()));
+}
+
+void OdeSystem::WeightedSums::evaluate(const double* weights, const double* slot_values, double* out) const {
+    const std::size_t outputs = starts.empty() ? 0 : starts.size() - 1;
+    for (std::size_t i = 0; i < outputs; ++i) {
+        double sum = 0.0;
+        for (int k = starts[i]; k < starts[i + 1]; ++k) sum += weights[k] * slot_values[slots[k]];
+        out[i] = sum;
+    }
+}
+
 bool OdeSystem::rhs(Workspace& ws, double t, const double* x, double* dxdt) const {
     load_point(ws, t, x);
     double* slots = ws.slots_.data();
     rate_tape_.run(slots);
-    const double* c = ws.coefficients_.data();
-    double checksum = 0.0;
+    rhs_sums_.evaluate(ws.rhs_weights_.data(), slots, dxdt);
     const std::size_t n = size();
-    for (std::size_t i = 0; i < n; ++i) {
-        double sum = 0.0;
-        for (int k = rhs_term_starts_[i]; k < rhs_term_starts_[i + 1]; ++k)
-            sum += c[rhs_terms_[k].coefficient] * slots[rhs_terms_[k].rate_or_partial];
-        dxdt[i] = sum;
-        checksum += sum;
-    }
+    double checksum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) checksum += dxdt[i];
     if (std::isfinite(checksum)) return true;
     // Rare path: find the first non-finite rate so the message can name the reaction.
     for (std::size_t r = 0; r < rate_slots_.size(); ++r) {
@@ -77,14 +89,7 @@ void OdeSystem::jacobian(Workspace& ws, double t, const double* x, double* value
     load_point(ws, t, x);
     double* slots = ws.slots_.data();
     jacobian_tape_.run(slots);
-    const double* c = ws.coefficients_.data();
-    const std::size_t nnz = pattern_.rows.size();
-    for (std::size_t e = 0; e < nnz; ++e) {
-        double sum = 0.0;
-        for (int k = jacobian_term_starts_[e]; k < jacobian_term_starts_[e + 1]; ++k)
-            sum += c[jacobian_terms_[k].coefficient] * slots[jacobian_terms_[k].rate_or_partial];
-        values[e] = sum;
-    }
+    jacobian_sums_.evaluate(ws.jacobian_weights_.data(), slots, values);
 }
 
 void OdeSystem::observables(Workspace& ws, double t, const double* x, double* out) const {
@@ -181,6 +186,12 @@ void Workspace::set_inputs(std::span<const double> inputs) {
         for (const auto& [input, exponent] : s.input_powers) c = exponent > 0 ? c * inputs[input] : c / inputs[input];
         coefficients_[k] = c;
     }
+    auto weigh = [&](const OdeSystem::WeightedSums& sums, std::vector<double>& weights) {
+        weights.resize(sums.coefficients.size());
+        for (std::size_t k = 0; k < weights.size(); ++k) weights[k] = coefficients_[sums.coefficients[k]];
+    };
+    weigh(sys.rhs_sums_, rhs_weights_);
+    weigh(sys.jacobian_sums_, jacobian_weights_);
 }
 
 std::span<const double> Workspace::inputs() const {

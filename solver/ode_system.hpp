@@ -143,7 +143,17 @@ private:
 
     struct Term {
         Slot rate_or_partial;  // slot of v_r (or of a rule, or a variable-stoichiometry flux), or its partial
-        int coefficient;       // index into Workspace::coefficients_
+        int coefficient;       // index into stoichiometry_
+    };
+    // Sums of coefficient * slot, one per output (a state's derivative, a Jacobian entry). Kept
+    // as parallel arrays and paired with per-workspace weights (Workspace::set_inputs), so the
+    // hot loop reads two contiguous arrays instead of chasing a coefficient index.
+    struct WeightedSums {
+        std::vector<int> starts;          // per output, into slots; one past the end last
+        std::vector<Slot> slots;
+        std::vector<int> coefficients;    // per term, index into stoichiometry_
+        void append(const std::vector<Term>& terms);
+        void evaluate(const double* weights, const double* slot_values, double* out) const;
     };
     // coefficient = constant * prod(inputs[i]^exponent): stoichiometry, volumes, conversion factors.
     struct StoichiometryEntry {
@@ -158,10 +168,8 @@ private:
     std::vector<double> default_state_, default_inputs_;
     std::vector<StoichiometryEntry> stoichiometry_;
     std::vector<Slot> rate_slots_;                 // one per reaction
-    std::vector<int> rhs_term_starts_;             // per state, into rhs_terms_
-    std::vector<Term> rhs_terms_;
-    std::vector<int> jacobian_term_starts_;        // per pattern entry, into jacobian_terms_
-    std::vector<Term> jacobian_terms_;
+    WeightedSums rhs_sums_;        // per state
+    WeightedSums jacobian_sums_;   // per pattern entry
     std::vector<Slot> observable_slots_;
     SparsityPattern pattern_;
     Tape rate_tape_, jacobian_tape_, observable_tape_, root_tape_, event_tape_, initial_tape_;
@@ -200,7 +208,8 @@ private:
     friend class Probe;
     const OdeSystem* system_;
     std::vector<double> slots_;
-    std::vector<double> coefficients_;
+    std::vector<double> coefficients_;                     // per stoichiometry entry
+    std::vector<double> rhs_weights_, jacobian_weights_;  // coefficients_ in term order
     std::string problem_;
 };
 

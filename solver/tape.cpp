@@ -1,6 +1,7 @@
 // Expression trees -> instruction tapes, and the tape interpreter.
 #include "solver/tape.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <stdexcept>
@@ -12,53 +13,97 @@ namespace ntsim::solver {
 using models::ExprPtr;
 using models::Op;
 
+namespace {
+
+// One batch of equal operations; `F` computes one instruction's result from the slot array.
+template <typename F>
+inline void run_batch(const Instruction* in, const Instruction* end, double* s, F f) {
+    for (; in != end; ++in) s[in->result] = f(*in, s);
+}
+
+}  // namespace
+
 void Tape::run(double* s) const {
-    for (const Instruction& in : code_) {
-        const double a = s[in.a];
-        double& r = s[in.result];
-        switch (in.op) {
-            case TapeOp::add: r = a + s[in.b]; break;
-            case TapeOp::sub: r = a - s[in.b]; break;
-            case TapeOp::mul: r = a * s[in.b]; break;
-            case TapeOp::div: r = a / s[in.b]; break;
-            case TapeOp::neg: r = -a; break;
-            case TapeOp::pow: r = std::pow(a, s[in.b]); break;
-            case TapeOp::square: r = a * a; break;
-            case TapeOp::reciprocal: r = 1.0 / a; break;
-            case TapeOp::exp: r = std::exp(a); break;
-            case TapeOp::log: r = std::log(a); break;
-            case TapeOp::log10: r = std::log10(a); break;
-            case TapeOp::sqrt: r = std::sqrt(a); break;
-            case TapeOp::abs: r = std::fabs(a); break;
-            case TapeOp::sin: r = std::sin(a); break;
-            case TapeOp::cos: r = std::cos(a); break;
-            case TapeOp::tan: r = std::tan(a); break;
-            case TapeOp::asin: r = std::asin(a); break;
-            case TapeOp::acos: r = std::acos(a); break;
-            case TapeOp::atan: r = std::atan(a); break;
-            case TapeOp::sinh: r = std::sinh(a); break;
-            case TapeOp::cosh: r = std::cosh(a); break;
-            case TapeOp::tanh: r = std::tanh(a); break;
-            case TapeOp::asinh: r = std::asinh(a); break;
-            case TapeOp::acosh: r = std::acosh(a); break;
-            case TapeOp::atanh: r = std::atanh(a); break;
-            case TapeOp::floor: r = std::floor(a); break;
-            case TapeOp::ceil: r = std::ceil(a); break;
-            case TapeOp::factorial: r = std::tgamma(a + 1.0); break;
-            case TapeOp::min: r = std::fmin(a, s[in.b]); break;
-            case TapeOp::max: r = std::fmax(a, s[in.b]); break;
-            case TapeOp::lt: r = a < s[in.b]; break;
-            case TapeOp::le: r = a <= s[in.b]; break;
-            case TapeOp::gt: r = a > s[in.b]; break;
-            case TapeOp::ge: r = a >= s[in.b]; break;
-            case TapeOp::eq: r = a == s[in.b]; break;
-            case TapeOp::ne: r = a != s[in.b]; break;
-            case TapeOp::logical_and: r = (a != 0.0) && (s[in.b] != 0.0); break;
-            case TapeOp::logical_or: r = (a != 0.0) || (s[in.b] != 0.0); break;
-            case TapeOp::logical_not: r = a == 0.0; break;
-            case TapeOp::select: r = a != 0.0 ? s[in.b] : s[in.c]; break;
+    const Instruction* in = code_.data();
+    for (const Batch& batch : batches_) {
+        const Instruction* end = code_.data() + batch.end;
+        using I = const Instruction&;
+        switch (batch.op) {
+            case TapeOp::add: run_batch(in, end, s, [](I i, const double* v) { return v[i.a] + v[i.b]; }); break;
+            case TapeOp::sub: run_batch(in, end, s, [](I i, const double* v) { return v[i.a] - v[i.b]; }); break;
+            case TapeOp::mul: run_batch(in, end, s, [](I i, const double* v) { return v[i.a] * v[i.b]; }); break;
+            case TapeOp::div: run_batch(in, end, s, [](I i, const double* v) { return v[i.a] / v[i.b]; }); break;
+            case TapeOp::neg: run_batch(in, end, s, [](I i, const double* v) { return -v[i.a]; }); break;
+            case TapeOp::pow: run_batch(in, end, s, [](I i, const double* v) { return std::pow(v[i.a], v[i.b]); }); break;
+            case TapeOp::square: run_batch(in, end, s, [](I i, const double* v) { return v[i.a] * v[i.a]; }); break;
+            case TapeOp::reciprocal: run_batch(in, end, s, [](I i, const double* v) { return 1.0 / v[i.a]; }); break;
+            case TapeOp::exp: run_batch(in, end, s, [](I i, const double* v) { return std::exp(v[i.a]); }); break;
+            case TapeOp::log: run_batch(in, end, s, [](I i, const double* v) { return std::log(v[i.a]); }); break;
+            case TapeOp::log10: run_batch(in, end, s, [](I i, const double* v) { return std::log10(v[i.a]); }); break;
+            case TapeOp::sqrt: run_batch(in, end, s, [](I i, const double* v) { return std::sqrt(v[i.a]); }); break;
+            case TapeOp::abs: run_batch(in, end, s, [](I i, const double* v) { return std::fabs(v[i.a]); }); break;
+            case TapeOp::sin: run_batch(in, end, s, [](I i, const double* v) { return std::sin(v[i.a]); }); break;
+            case TapeOp::cos: run_batch(in, end, s, [](I i, const double* v) { return std::cos(v[i.a]); }); break;
+            case TapeOp::tan: run_batch(in, end, s, [](I i, const double* v) { return std::tan(v[i.a]); }); break;
+            case TapeOp::asin: run_batch(in, end, s, [](I i, const double* v) { return std::asin(v[i.a]); }); break;
+            case TapeOp::acos: run_batch(in, end, s, [](I i, const double* v) { return std::acos(v[i.a]); }); break;
+            case TapeOp::atan: run_batch(in, end, s, [](I i, const double* v) { return std::atan(v[i.a]); }); break;
+            case TapeOp::sinh: run_batch(in, end, s, [](I i, const double* v) { return std::sinh(v[i.a]); }); break;
+            case TapeOp::cosh: run_batch(in, end, s, [](I i, const double* v) { return std::cosh(v[i.a]); }); break;
+            case TapeOp::tanh: run_batch(in, end, s, [](I i, const double* v) { return std::tanh(v[i.a]); }); break;
+            case TapeOp::asinh: run_batch(in, end, s, [](I i, const double* v) { return std::asinh(v[i.a]); }); break;
+            case TapeOp::acosh: run_batch(in, end, s, [](I i, const double* v) { return std::acosh(v[i.a]); }); break;
+            case TapeOp::atanh: run_batch(in, end, s, [](I i, const double* v) { return std::atanh(v[i.a]); }); break;
+            case TapeOp::floor: run_batch(in, end, s, [](I i, const double* v) { return std::floor(v[i.a]); }); break;
+            case TapeOp::ceil: run_batch(in, end, s, [](I i, const double* v) { return std::ceil(v[i.a]); }); break;
+            case TapeOp::factorial: run_batch(in, end, s, [](I i, const double* v) { return std::tgamma(v[i.a] + 1.0); }); break;
+            case TapeOp::min: run_batch(in, end, s, [](I i, const double* v) { return std::fmin(v[i.a], v[i.b]); }); break;
+            case TapeOp::max: run_batch(in, end, s, [](I i, const double* v) { return std::fmax(v[i.a], v[i.b]); }); break;
+            case TapeOp::lt: run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] < v[i.b]); }); break;
+            case TapeOp::le: run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] <= v[i.b]); }); break;
+            case TapeOp::gt: run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] > v[i.b]); }); break;
+            case TapeOp::ge: run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] >= v[i.b]); }); break;
+            case TapeOp::eq: run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] == v[i.b]); }); break;
+            case TapeOp::ne: run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] != v[i.b]); }); break;
+            case TapeOp::logical_and:
+                run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] != 0.0 && v[i.b] != 0.0); });
+                break;
+            case TapeOp::logical_or:
+                run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] != 0.0 || v[i.b] != 0.0); });
+                break;
+            case TapeOp::logical_not: run_batch(in, end, s, [](I i, const double* v) { return double(v[i.a] == 0.0); }); break;
+            case TapeOp::select:
+                run_batch(in, end, s, [](I i, const double* v) { return v[i.a] != 0.0 ? v[i.b] : v[i.c]; });
+                break;
         }
+        in = end;
     }
+}
+
+void Tape::schedule() {
+    // An instruction's level is one more than the deepest instruction whose result it reads;
+    // instructions of one level never read each other, so any order within a level is valid.
+    std::vector<std::uint32_t> level_of_slot(end_slot_, 0);  // 0: not computed by this tape
+    std::vector<std::uint32_t> level(code_.size());
+    for (std::size_t k = 0; k < code_.size(); ++k) {
+        const Instruction& in = code_[k];
+        level[k] = 1 + std::max({level_of_slot[in.a], level_of_slot[in.b], level_of_slot[in.c]});
+        level_of_slot[in.result] = level[k];
+    }
+    std::vector<std::size_t> order(code_.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return std::tie(level[x], code_[x].op) < std::tie(level[y], code_[y].op);
+    });
+    std::vector<Instruction> scheduled;
+    scheduled.reserve(code_.size());
+    batches_.clear();
+    for (std::size_t k : order) {
+        if (batches_.empty() || batches_.back().op != code_[k].op) batches_.push_back({code_[k].op, 0});
+        scheduled.push_back(code_[k]);
+        batches_.back().end = static_cast<std::uint32_t>(scheduled.size());
+    }
+    code_ = std::move(scheduled);
 }
 
 void Tape::write_constants(double* slots) const {
@@ -171,6 +216,7 @@ Slot TapeBuilder::emit_node(const ExprPtr& e) {
 
 Tape TapeBuilder::finish() {
     tape_.end_slot_ = next_slot_;
+    tape_.schedule();
     Tape done = std::move(tape_);
     tape_ = Tape{};
     known_.clear();

@@ -33,7 +33,7 @@ struct Instruction {
 
 class Tape {
 public:
-    // Runs every instruction in order; `slots` must hold every slot the tape names.
+    // Runs every instruction; `slots` must hold every slot the tape names.
     void run(double* slots) const;
 
     // Literal numbers the tape reads; written once into a fresh slot array.
@@ -44,7 +44,19 @@ public:
 
 private:
     friend class TapeBuilder;
+
+    // finish() orders the code by dependency level and, within a level, by operation, so equal
+    // operations run back to back: run() then dispatches once per batch instead of once per
+    // instruction, and the branch predictor sees long runs of the same case. Every instruction
+    // still computes the same operation on the same operands, so results are bit-identical.
+    struct Batch {
+        TapeOp op;
+        std::uint32_t end;  // one past the batch's last instruction in code_
+    };
+    void schedule();
+
     std::vector<Instruction> code_;
+    std::vector<Batch> batches_;
     std::vector<std::pair<Slot, double>> constants_;
     Slot end_slot_ = 0;
 };

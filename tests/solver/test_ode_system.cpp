@@ -68,10 +68,28 @@ TEST_CASE("the tape-compiled RHS equals the stoichiometry times directly evaluat
             REQUIRE(o);
             return models::evaluate(model.observables[*o].expression, value_of);
         };
+        std::vector<double> direct_rates(model.reactions.size());
         for (std::size_t r = 0; r < model.reactions.size(); ++r) {
-            const double direct = models::evaluate(model.reactions[r].rate, value_of);
+            direct_rates[r] = models::evaluate(model.reactions[r].rate, value_of);
             INFO(model.reactions[r].id);
-            CHECK(tape_rates[r] == Approx(direct).epsilon(1e-12).margin(1e-300));
+            CHECK(tape_rates[r] == Approx(direct_rates[r]).epsilon(1e-12).margin(1e-300));
+        }
+
+        // dx/dt = N v, summed here term by term from the stoichiometric matrix: the reference for
+        // the workspace's weighted sums. The margin is relative to the largest term of a state.
+        std::vector<double> expected(system.size(), 0.0), largest_term(system.size(), 0.0);
+        for (const auto& entry : system.stoichiometric_matrix(ws)) {
+            const double term = entry.coefficient * direct_rates[static_cast<std::size_t>(entry.reaction)];
+            expected[static_cast<std::size_t>(entry.state)] += term;
+            largest_term[static_cast<std::size_t>(entry.state)] =
+                std::max(largest_term[static_cast<std::size_t>(entry.state)], std::fabs(term));
+        }
+        REQUIRE(system.states_outside_stoichiometry().empty());
+        std::vector<double> dxdt(system.size());
+        REQUIRE(system.rhs(ws, 0.0, x.data(), dxdt.data()));
+        for (std::size_t i = 0; i < system.size(); ++i) {
+            INFO(system.state_ids()[i]);
+            CHECK(dxdt[i] == Approx(expected[i]).epsilon(0).margin(1e-12 * largest_term[i] + 1e-300));
         }
     }
 }
