@@ -31,6 +31,29 @@ struct CvodeDeleter {
     void operator()(void* memory) const { CVodeFree(&memory); }
 };
 
+// KLU's symbolic analysis (the fill-reducing ordering) depends only on the sparsity pattern, so
+// one analysis serves every run of an integrator. Its numeric factorisation is another matter:
+// refactoring keeps the pivot order of the first factorisation, and another run's pivots would
+// make results depend on which runs shared this integrator (and so on the thread count). CVODE
+// initialises the linear solver at every (re)start, where SUNDIALS' KLU would analyse again;
+// these two replace that with a fresh numeric factorisation on the kept analysis.
+int klu_initialize_keeping_analysis(SUNLinearSolver solver) {
+    auto* klu = static_cast<SUNLinearSolverContent_KLU>(solver->content);
+    if (!klu->symbolic) return SUNLinSolInitialize_KLU(solver);
+    if (klu->numeric) sun_klu_free_numeric(&klu->numeric, &klu->common);
+    klu->last_flag = SUNLS_SUCCESS;
+    return klu->last_flag;
+}
+
+int klu_setup_on_kept_analysis(SUNLinearSolver solver, SUNMatrix matrix) {
+    auto* klu = static_cast<SUNLinearSolverContent_KLU>(solver->content);
+    if (klu->first_factorize || klu->numeric) return SUNLinSolSetup_KLU(solver, matrix);
+    klu->numeric = sun_klu_factor(SUNSparseMatrix_IndexPointers(matrix), SUNSparseMatrix_IndexValues(matrix),
+                                  SUNSparseMatrix_Data(matrix), klu->symbolic, &klu->common);
+    klu->last_flag = klu->numeric ? SUNLS_SUCCESS : SUNLS_PACKAGE_FAIL_REC;
+    return klu->last_flag;
+}
+
 }  // namespace
 
 struct Integrator::Sundials {
@@ -134,6 +157,10 @@ Integrator::Integrator(const OdeSystem& system, const SolverOptions& options)
     if (kind_ == LinearSolverKind::klu) {
         s.matrix.reset(SUNSparseMatrix(n, n, static_cast<sunindextype>(pattern.rows.size()), CSC_MAT, s.context));
         s.linear_solver.reset(SUNLinSol_KLU(s.y.get(), s.matrix.get(), s.context));
+        if (s.linear_solver) {
+            s.linear_solver->ops->initialize = klu_initialize_keeping_analysis;
+            s.linear_solver->ops->setup = klu_setup_on_kept_analysis;
+        }
     } else {
         s.matrix.reset(SUNDenseMatrix(n, n, s.context));
         s.linear_solver.reset(SUNLinSol_Dense(s.y.get(), s.matrix.get(), s.context));
@@ -179,13 +206,6 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
         s.initialised = true;
     } else {
         check(CVodeReInit(cv, t0, s.y.get()), "Integrator::start", "CVodeReInit", s.errors, CVodeGetReturnFlagName);
-        // KLU keeps the pivot order of its first factorisation; refactoring with another run's
-        // pivots would make results depend on which runs shared this integrator (and so on the
-        // thread count). A partial re-init forces a fresh factorisation.
-        if (kind_ == LinearSolverKind::klu)
-            check(SUNLinSol_KLUReInit(s.linear_solver.get(), s.matrix.get(),
-                                      static_cast<sunindextype>(system_.jacobian_pattern().rows.size()), SUNKLU_REINIT_PARTIAL),
-                  "Integrator::start", "SUNLinSol_KLUReInit", s.errors, nullptr);
     }
 }
 
