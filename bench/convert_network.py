@@ -14,6 +14,7 @@ What the conversion keeps and decides:
   values unchanged, units mapped to ntsim unit strings (the generator's units are already nM and
   s, ntsim's internal units, so no value is rescaled);
 - rates as 'expression' rate laws with the generator's rate strings verbatim;
+- one observable, MAPK_PP_total (the sum of every module's MAPK_PP), for scenario sweeps;
 - every species a rate reads that is not a reactant or product becomes a modifier.  Its role is
   decided from the rate itself, at a probe point with every species at 10 nM and nominal
   parameters: a rate that falls as the species rises -> 'inhibitor' (the MAPK_PP feedback in v1's
@@ -21,8 +22,11 @@ What the conversion keeps and decides:
   kcat*E*S/(Km+S), mRNA as the template of translation); any other increasing dependence ->
   'activator' (MAPK_PP in the Hill-type transcription law).
 
-Dosing events are not converted (ntsim model files carry no events); a file with events is
-rejected rather than silently simulated without its doses.
+Dosing events are not converted into the model. A file with events is rejected rather than
+silently simulated without its doses, unless --doses-to FILE is given: then the events are checked
+to be exactly the regular schedule of the file's simulation.dosing block (dose k at k * interval
+adds the amount to every dose species), and FILE receives the ntsim_bench arguments that apply it
+(a JSON list), which is how bench/run times the dosing variant.
 """
 
 import argparse
@@ -85,14 +89,15 @@ def modifier_role(rate, species, values):
     return 'activator'
 
 
-def convert(net, source_name):
+def convert(net, source_name, doses_elsewhere=False):
     if net.get('format') != NEUTRAL_FORMAT:
         raise ConversionError('%s: expected format %r, found %r' % (source_name, NEUTRAL_FORMAT, net.get('format')))
     if net.get('units') != {'concentration': 'nM', 'time': 's'}:
         raise ConversionError('%s: expected units nM and s, found %r' % (source_name, net.get('units')))
-    if net.get('events'):
+    if net.get('events') and not doses_elsewhere:
         raise ConversionError('%s: %d dosing events; ntsim model files carry no events, so this network '
-                              'cannot be converted without losing its doses' % (source_name, len(net['events'])))
+                              'cannot be converted without losing its doses (see --doses-to)'
+                              % (source_name, len(net['events'])))
     compartments = net.get('compartments', [])
     if len(compartments) != 1 or compartments[0].get('size') != 1.0:
         raise ConversionError('%s: expected one compartment of size 1, found %r' % (source_name, compartments))
@@ -141,7 +146,31 @@ def convert(net, source_name):
                     for s in net['species']],
         'parameters': parameters,
         'reactions': reactions,
+        # One readout for scenario sweeps over the network (bench/run's sweep figures).
+        'observables': [{'id': 'MAPK_PP_total', 'name': 'MAPK-PP summed over the modules',
+                         'expression': ' + '.join(s['id'] for s in net['species'] if s.get('role') == 'MAPK_PP')}],
     }
+
+
+def dose_arguments(net, source_name):
+    """ntsim_bench arguments for the file's dosing schedule, after checking its events are it."""
+    dosing = net.get('simulation', {}).get('dosing')
+    events = net.get('events', [])
+    if not dosing:
+        if events:
+            raise ConversionError('%s: events without a simulation.dosing block' % source_name)
+        return []
+    interval, amount, species = dosing['interval'], dosing['amount_nM'], dosing['species']
+    if len(events) != dosing['doses'] - 1:
+        raise ConversionError('%s: %d events for %d doses (dose 0 is in the initial values)'
+                              % (source_name, len(events), dosing['doses']))
+    for k, event in enumerate(events, start=1):
+        expected = [{'variable': s, 'expression': '%s + %r' % (s, amount)} for s in species]
+        if event.get('time') != k * interval or event.get('assignments') != expected:
+            raise ConversionError('%s: /events/%d is not dose %d of %r nM every %r s to %s'
+                                  % (source_name, k - 1, k, amount, interval, ', '.join(species)))
+    return ['--doses', str(dosing['doses']), '--dose-interval', repr(interval), '--dose-amount', repr(amount),
+            '--dose-species', ','.join(species)]
 
 
 def ref(x):
@@ -152,11 +181,16 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('neutral', help='neutral JSON written by gen_network.py --format json')
     ap.add_argument('output', help='ntsim model file to write ("-" for stdout)')
+    ap.add_argument('--doses-to', metavar='FILE', help='accept dosing events: write the ntsim_bench arguments '
+                                                       'that apply them to FILE (a JSON list)')
     a = ap.parse_args(argv)
     with open(a.neutral) as f:
         net = json.load(f)
     try:
-        model = convert(net, a.neutral)
+        model = convert(net, a.neutral, doses_elsewhere=bool(a.doses_to))
+        if a.doses_to:
+            with open(a.doses_to, 'w') as f:
+                json.dump(dose_arguments(net, a.neutral), f)
     except ConversionError as e:
         sys.stderr.write('convert_network.py: %s\n' % e)
         return 1
