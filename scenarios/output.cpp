@@ -190,22 +190,30 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         for (const auto& a : scenario.axes)
             if (a.kind == AxisKind::sample) m["seeds"].push_back({{"method", a.sample_method}, {"seed", a.seed}});
         std::size_t failed = 0;
-        m["runs"] = nlohmann::json::array();
-        for (const auto& run : plan.runs) {
-            const auto& out = outcomes[run.index];
-            failed += out.status != RunStatus::ok;
-            m["runs"].push_back({{"run", run.index},
-                                 {"status", status_text(out.status)},
-                                 {"message", out.message},
-                                 {"steps", out.stats.steps},
-                                 {"rhs_evaluations", out.stats.rhs_evaluations},
-                                 {"jacobian_evaluations", out.stats.jacobian_evaluations},
-                                 {"error_test_failures", out.stats.error_test_failures}});
-        }
+        for (const auto& out : outcomes) failed += out.status != RunStatus::ok;
         m["run_count"] = plan.runs.size();
         m["failed_runs"] = failed;
+        // The per-run entries are written one line each as they are produced, not built into the
+        // document first: for a sweep of 10^5 runs that tree alone would be hundreds of MB.
+        std::string head = m.dump(1);
+        head.resize(head.rfind('}'));
+        while (!head.empty() && head.back() == '\n') head.pop_back();
         AtomicFile file(directory / "manifest.json");
-        file.stream() << m.dump(1) << '\n';
+        auto& os = file.stream();
+        os << head << ",\n \"runs\": [";
+        for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+            const auto& run = plan.runs[i];
+            const auto& out = outcomes[run.index];
+            const nlohmann::ordered_json entry = {{"run", run.index},
+                                                  {"status", status_text(out.status)},
+                                                  {"message", out.message},
+                                                  {"steps", out.stats.steps},
+                                                  {"rhs_evaluations", out.stats.rhs_evaluations},
+                                                  {"jacobian_evaluations", out.stats.jacobian_evaluations},
+                                                  {"error_test_failures", out.stats.error_test_failures}};
+            os << (i == 0 ? "\n  " : ",\n  ") << entry.dump();
+        }
+        os << (plan.runs.empty() ? "]\n}\n" : "\n ]\n}\n");
         file.commit();
     }
 }
