@@ -53,20 +53,20 @@ private:
         return out;
     }
 
-    void refuse(const std::string& where, const std::string& construct) {
-        problems_.push_back({model_.files.empty() ? model_.name : model_.files.front(), where,
-                             construct + " has no place in a JSON model file"});
+    void refuse(const std::string& where, const std::string& problem) {
+        problems_.push_back({model_.files.empty() ? model_.name : model_.files.front(), where, problem});
     }
 
     void refuse_compounds() {
         for (const auto& c : model_.compounds)
-            refuse(fmt::format("compound '{}'", c.id), "a compound (it lives in its own compound file; convert the pathway model alone)");
+            refuse(fmt::format("compound '{}'", c.id),
+                   "a compound has no place in a JSON model file (it lives in its own compound file); convert the pathway model alone");
     }
 
     // NaN is an unset value (null); an infinite one has no JSON number.
     Json value(double v, const std::string& where) {
         if (std::isnan(v)) return nullptr;
-        if (std::isinf(v)) refuse(where, "an infinite value");
+        if (std::isinf(v)) refuse(where, "an infinite value has no place in a JSON model file (JSON has no infinite numbers)");
         return v;
     }
 
