@@ -111,8 +111,8 @@ int run_check(const CheckArgs& args) {
             fmt::print("\n{} parameters (no measured value; candidates for sweeps):\n",
                        kind == models::SourceKind::assumed ? "assumed" : "calibrated");
             for (const auto* p : list) {
-                // Shown in the file's own unit, as the modeller wrote it.
-                const double in_file_unit = p->value / models::parse_unit(p->unit).to_internal;
+                // Shown in the file's own unit, as the modeller wrote it (as_written values have none).
+                const double in_file_unit = p->as_written ? p->value : p->value / models::parse_unit(p->unit).to_internal;
                 fmt::print("  {:<24} {:>12.6g} {:<14} {}\n", p->id, in_file_unit, p->unit, p->source);
             }
         }
@@ -120,9 +120,6 @@ int run_check(const CheckArgs& args) {
     });
 }
 
-namespace {
-
-// A scenario file names a model; a model file does not.
 bool is_scenario_file(const std::string& path) {
     std::ifstream in(path);
     try {
@@ -132,6 +129,8 @@ bool is_scenario_file(const std::string& path) {
         return false;  // the model loader will report the problem with its location
     }
 }
+
+namespace {
 
 // The scenario's base run: pre-equilibrated, dosed on its schedule, observables over time.
 int simulate_scenario(const SimulateArgs& args) {

@@ -92,14 +92,19 @@ struct SbmlSuiteArgs {
     bool quiet = false;
     std::size_t min_pass = 0;
     std::string report;
+    bool via_json = false;           // simulate each model's JSON conversion instead of the SBML
 };
 int run_sbml_suite(const SbmlSuiteArgs& args);  // in sbml_suite_command.cpp
 
 struct ConvertArgs {
-    std::string input;
+    std::string input;              // a model file, or a scenario file (its base run, dosed)
     std::string output;
+    std::string region;             // scenario input: this region instead of the base run's
 };
 int run_convert(const ConvertArgs& args);  // in convert_command.cpp
+
+// A scenario file names a model; a model file does not.
+bool is_scenario_file(const std::string& path);
 
 // Runs `body`, turning input errors into a message on stderr and exit status 2.
 int guarded(const std::function<int()>& body);

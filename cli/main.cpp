@@ -75,9 +75,10 @@ int main(int argc, char** argv) {
     add_viz_commands(app, status);
 
     ConvertArgs convert;
-    auto* convert_cmd = app.add_subcommand("convert", "Write a model (JSON or SBML) as SBML Level 3 Version 2");
-    convert_cmd->add_option("input", convert.input, "Model file (JSON or SBML)")->required();
-    convert_cmd->add_option("output", convert.output, "SBML file to write (.xml)")->required();
+    auto* convert_cmd = app.add_subcommand("convert", "Write a model (JSON or SBML) as SBML Level 3 Version 2 (.xml) or ntsim JSON (.json)");
+    convert_cmd->add_option("input", convert.input, "Model file (JSON or SBML), or a scenario (its base run with doses as events)")->required();
+    convert_cmd->add_option("output", convert.output, "File to write: .xml (SBML) or .json")->required();
+    convert_cmd->add_option("--region", convert.region, "Scenario input: export the base run in this region");
     convert_cmd->callback([&] { status = run_convert(convert); });
 
     SbmlSuiteArgs suite;
@@ -88,6 +89,8 @@ int main(int argc, char** argv) {
     suite_cmd->add_flag("--quiet", suite.quiet, "Print only cases that do not pass, and the total");
     suite_cmd->add_option("--min-pass", suite.min_pass, "Exit with status 1 if fewer cases pass")->default_val(0);
     suite_cmd->add_option("--report", suite.report, "Write a Markdown table of non-passing cases by cause");
+    suite_cmd->add_flag("--via-json", suite.via_json,
+                        "Convert each model to ntsim JSON and simulate the JSON (checks SBML -> JSON conversion)");
     suite_cmd->callback([&] { status = run_sbml_suite(suite); });
 
     try {

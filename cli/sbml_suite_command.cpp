@@ -144,7 +144,14 @@ models::ExprPtr variable_expression(const models::Model& model, const std::strin
     return value;
 }
 
-CaseResult run_case(const fs::path& folder) {
+// The case's model as ntsim simulates it: imported, or imported and passed through the JSON format.
+models::Model case_model(const fs::path& file, bool via_json) {
+    models::Model model = models::load_sbml(file);
+    if (!via_json) return model;
+    return models::load_from_string(models::to_json_text(model), fs::path(file).replace_extension(".json"));
+}
+
+CaseResult run_case(const fs::path& folder, bool via_json) {
     CaseResult result;
     result.id = folder.filename().string();
     const auto started = std::chrono::steady_clock::now();
@@ -165,7 +172,7 @@ CaseResult run_case(const fs::path& folder) {
         const auto amounts = split_list(get("amount")), concentrations = split_list(get("concentration"));
         const Table expected = read_results(folder / (result.id + "-results.csv"));
 
-        const models::Model model = models::load_sbml(model_file(folder, result.id));
+        const models::Model model = case_model(model_file(folder, result.id), via_json);
         const models::Network network(model);
         const solver::OdeSystem system = solver::compile(network);
         std::vector<models::ExprPtr> probes;
@@ -276,7 +283,7 @@ int run_sbml_suite(const SbmlSuiteArgs& args) {
         tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
         tbb::task_arena arena(threads);
         arena.execute([&] {
-            tbb::parallel_for(std::size_t{0}, folders.size(), [&](std::size_t i) { results[i] = run_case(folders[i]); }, tbb::simple_partitioner());
+            tbb::parallel_for(std::size_t{0}, folders.size(), [&](std::size_t i) { results[i] = run_case(folders[i], args.via_json); }, tbb::simple_partitioner());
         });
 
         std::size_t counts[4] = {0, 0, 0, 0};

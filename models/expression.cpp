@@ -70,6 +70,9 @@ constexpr Function functions[] = {
     {"tanh", Op::tanh, 1, 1},
 };
 
+// Not an Op: rateOf(x) reads as a symbol named "rateOf(x)" (models::rate_of_name).
+constexpr std::string_view rate_of_function = "rateOf";
+
 const BinaryOperator* find_binary(Op op) {
     for (const BinaryOperator& candidate : binary_operators) {
         if (candidate.op == op) return &candidate;
@@ -364,9 +367,23 @@ private:
     }
 
     Parsed parse_call(const std::string& name, std::size_t name_column) {
+        if (name == rate_of_function) return parse_rate_of();
         const Function* function = find_function(name);
         if (!function) fail_unknown_function(name, name_column);
         return build_call(*function, parse_arguments(), name_column);
+    }
+
+    // rateOf(x), SBML's time derivative of x: a symbol with the reserved name the compiler
+    // resolves (see models/model.hpp), so the argument must be a bare id.
+    Parsed parse_rate_of() {
+        accept("(");
+        skip_space();
+        const std::size_t start = column();
+        if (at_end() || !is_name_start(text_[pos_])) fail_found("rateOf takes one id, such as rateOf(S1); expected a name", start);
+        const std::string id = read_name();
+        skip_space();
+        expect_close("expected ')' after the id in rateOf");
+        return {symbol(std::string(rate_of_function) + "(" + id + ")")};
     }
 
     // The parenthesized, comma-separated list after a function name.

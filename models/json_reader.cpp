@@ -105,7 +105,7 @@ bool JsonReader::require_array() const {
     return false;
 }
 
-void JsonReader::check_keys(std::initializer_list<const char*> allowed) const {
+void JsonReader::check_keys(const std::vector<const char*>& allowed) const {
     if (!value_.is_object()) return;
     for (const auto& [key, v] : value_.items()) {
         if (std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) continue;

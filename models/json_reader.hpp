@@ -4,7 +4,6 @@
 #pragma once
 
 #include <filesystem>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,10 +39,11 @@ public:
     bool require_array() const;
     bool is_string() const { return value_.is_string(); }
     bool is_number() const { return value_.is_number(); }
+    bool is_null() const { return !missing_ && value_.is_null(); }
     std::size_t size() const { return value_.is_array() ? value_.size() : 0; }
 
     // Reports every key not in `allowed`, listing the allowed ones.
-    void check_keys(std::initializer_list<const char*> allowed) const;
+    void check_keys(const std::vector<const char*>& allowed) const;
 
     JsonReader at(const char* key) const;       // missing key: reported at this entry
     JsonReader at(std::size_t index) const;

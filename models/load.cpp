@@ -4,7 +4,10 @@
 #include "models/load.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
+#include <limits>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -13,7 +16,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "models/json_dynamics.hpp"
+#include "models/json_export.hpp"
 #include "models/json_reader.hpp"
+#include "models/sbml_import.hpp"
 
 namespace ntsim::models {
 
@@ -43,6 +49,7 @@ struct SourceFile {
     fs::path path;         // for resolving includes
     json document;
     std::string module;
+    bool as_written = false;  // "units": "as_written": numbers carry no unit and are not converted
 };
 
 // Loads the include tree depth first; included files come before the file including them.
@@ -52,7 +59,7 @@ public:
 
     void load_file(const fs::path& path, const std::string& shown_name) {
         if (is_loaded(path)) return;
-        add_document(read_json_file(problems_, path, shown_name), path, shown_name);
+        add_document(is_sbml_file(path) ? sbml_as_json(path) : read_json_file(problems_, path, shown_name), path, shown_name);
     }
 
     void add(const std::string& text, const fs::path& path, const std::string& shown_name) {
@@ -60,6 +67,10 @@ public:
     }
 
 private:
+    // An SBML file joins a JSON model (e.g. a scenario's compounds) as its JSON conversion, so
+    // both go through one builder; its problems are reported by the SBML importer first.
+    static json sbml_as_json(const fs::path& path) { return json::parse(to_json_text(load_sbml(path))); }
+
     bool is_loaded(const fs::path& path) const {
         const std::string key = canonical_key(path);
         return seen_.count(key) && std::find(stack_.begin(), stack_.end(), key) == stack_.end();
@@ -77,8 +88,10 @@ private:
 
         const JsonReader root(problems_, shown_name, document, "");
         root.require_object();
-        root.check_keys({"name", "description", "module", "include", "notes", "compartments",
-                         "species", "parameters", "reactions", "observables", "compound"});
+        root.check_keys({"name", "description", "module", "include", "notes", "units", "compartments", "species",
+                         "parameters", "reactions", "observables", "assignment_rules", "rate_rules",
+                         "initial_assignments", "events", "compound"});
+        const bool as_written = read_unit_system(root);
         problems_.throw_if_any();
 
         stack_.push_back(key);
@@ -109,7 +122,17 @@ private:
 
         std::string module = fs::path(shown_name).stem().string();
         if (auto m = root.optional("module")) module = m->string();
-        files_.push_back({shown_name, path, std::move(document), module});
+        files_.push_back({shown_name, path, std::move(document), module, as_written});
+    }
+
+    bool read_unit_system(const JsonReader& root) {
+        const auto units = root.optional("units");
+        if (!units) return false;
+        const std::string system = units->string();
+        if (system != "ntsim" && system != "as_written" && !units->has_failed())
+            units->fail(fmt::format("unknown unit system '{}'; allowed: ntsim (numbers with units, converted), "
+                                    "as_written (plain numbers in the model's own units, as in SBML)", system));
+        return system == "as_written";
     }
 
 public:
@@ -145,12 +168,18 @@ public:
         for (const auto& f : files_) read_compartments(f);
         for (const auto& f : files_) read_species(f);
         for (const auto& f : files_) read_parameters(f);
+        resolve_conversion_factors();
         problems_.throw_if_any();
         for (const auto& f : files_) read_observables(f);
         for (const auto& f : files_) read_reactions(f);
         for (const auto& f : files_) read_compound(f);
         check_rate_constants_non_negative();
         problems_.throw_if_any();
+        std::vector<JsonReader> roots;
+        for (const auto& f : files_) roots.emplace_back(problems_, f.name, f.document, "");
+        read_dynamics(roots, model_);
+        problems_.throw_if_any();
+        model_.internal_units = std::none_of(files_.begin(), files_.end(), [](const SourceFile& f) { return f.as_written; });
         return std::move(model_);
     }
 
@@ -178,6 +207,45 @@ private:
         return true;
     }
 
+    // The keys of an entry; in an as_written file a `unit` would silently not convert, so it is refused.
+    static void check_keys(const SourceFile& f, const JsonReader& e, const std::vector<const char*>& allowed) {
+        e.check_keys(allowed);
+        if (f.as_written && e.optional("unit"))
+            e.at("unit").fail("this file's numbers are used as written (\"units\": \"as_written\"), so a unit would not be "
+                              "converted; remove 'unit', or drop \"units\": \"as_written\" to give every number a unit");
+    }
+
+    // A value in the file's unit system: converted from its `unit` to internal units, or, in an
+    // as_written file, taken as it is (null: unset; an initial assignment or rule gives it).
+    static double number_in(const SourceFile& f, const JsonReader& e, const char* key, const Dimension& dimension) {
+        if (!f.as_written) return e.quantity(key, "unit", dimension);
+        const JsonReader v = e.at(key);
+        return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.number();
+    }
+
+    // `initial` (a concentration) or `initial_amount`, exactly one.
+    static void read_initial_value(const SourceFile& f, const JsonReader& e, Species& s) {
+        const auto amount = e.optional("initial_amount");
+        if (amount && e.optional("initial")) {
+            e.fail("give either 'initial' (a concentration) or 'initial_amount', not both");
+            return;
+        }
+        s.initial_is_amount = amount.has_value();
+        s.as_written = f.as_written;
+        s.initial_nm = amount ? number_in(f, e, "initial_amount", Dimension::amount()) : number_in(f, e, "initial", Dimension::concentration());
+        if (s.initial_nm < 0 && !f.as_written && !e.has_failed())
+            e.at(amount ? "initial_amount" : "initial").fail(fmt::format("initial {} must be >= 0", amount ? "amount" : "concentration"));
+    }
+
+    void resolve_conversion_factors() {
+        for (const auto& [species, ref] : conversion_factor_of_) {
+            const auto s = model_.species_index(species);
+            if (!s) continue;  // its declaration failed and was reported
+            if (const auto p = model_.parameter_index(ref.id)) model_.species[*s].conversion_factor = *p;
+            else problems_.add(ref.file, ref.pointer, fmt::format("unknown parameter '{}'; known: {}", ref.id, known_list(parameter_ids(), ref.id)));
+        }
+    }
+
     const Origin& origin_of(const EntityRef& ref) const {
         switch (ref.kind) {
             case EntityKind::compartment: return model_.compartments[ref.index].origin;
@@ -197,12 +265,19 @@ private:
         for (std::size_t i = 0; i < list->size(); ++i) {
             const JsonReader e = list->at(i);
             if (!e.require_object()) continue;
-            e.check_keys({"id", "name", "size", "unit", "notes"});
+            check_keys(f, e, {"id", "name", "size", "unit", "constant", "spatial_dimensions", "notes"});
             Compartment c;
             c.id = e.at("id").string();
             c.name = e.optional("name") ? e.at("name").string() : c.id;
-            c.size_l = e.quantity("size", "unit", Dimension::volume());
-            if (c.size_l <= 0 && !e.has_failed()) e.at("size").fail("compartment size must be > 0");
+            c.size_l = number_in(f, e, "size", Dimension::volume());
+            if (c.size_l <= 0 && !f.as_written && !e.has_failed()) e.at("size").fail("compartment size must be > 0");
+            if (auto k = e.optional("constant")) c.constant = k->boolean();
+            if (auto d = e.optional("spatial_dimensions")) {
+                const double dimensions = d->number();
+                if (dimensions < 0 || dimensions > 1e6 || dimensions != std::floor(dimensions))
+                    d->fail("spatial_dimensions must be a whole number >= 0 (0: a compartment without size)");
+                c.spatial_dimensions = static_cast<int>(dimensions);
+            }
             c.origin = {f.name, e.pointer()};
             if (declare(e, c.id, EntityKind::compartment, model_.compartments.size())) model_.compartments.push_back(std::move(c));
         }
@@ -216,7 +291,8 @@ private:
         for (std::size_t i = 0; i < list->size(); ++i) {
             const JsonReader e = list->at(i);
             if (!e.require_object()) continue;
-            e.check_keys({"id", "name", "compartment", "initial", "unit", "constant", "notes"});
+            check_keys(f, e, {"id", "name", "compartment", "initial", "initial_amount", "unit", "constant", "boundary",
+                              "has_only_substance_units", "conversion_factor", "notes"});
             Species s;
             s.id = e.at("id").string();
             s.name = e.optional("name") ? e.at("name").string() : s.id;
@@ -230,9 +306,11 @@ private:
             } else {
                 s.compartment = implicit_compartment_index(e);
             }
-            s.initial_nm = e.quantity("initial", "unit", Dimension::concentration());
-            if (s.initial_nm < 0) e.at("initial").fail("initial concentration must be >= 0");
+            read_initial_value(f, e, s);
             if (auto c = e.optional("constant")) s.constant = c->boolean();
+            if (auto b = e.optional("boundary")) s.boundary = b->boolean();
+            if (auto h = e.optional("has_only_substance_units")) s.only_substance_units = h->boolean();
+            if (auto c = e.optional("conversion_factor")) conversion_factor_of_[s.id] = {c->string(), c->pointer(), f.name};
             if (declare(e, s.id, EntityKind::species, model_.species.size())) model_.species.push_back(std::move(s));
         }
     }
@@ -256,21 +334,27 @@ private:
         for (std::size_t i = 0; i < list->size(); ++i) {
             const JsonReader e = list->at(i);
             if (!e.require_object()) continue;
-            e.check_keys({"id", "name", "value", "unit", "source", "notes"});
+            check_keys(f, e, {"id", "name", "value", "unit", "constant", "source", "notes"});
             Parameter p;
             p.id = e.at("id").string();
             p.name = e.optional("name") ? e.at("name").string() : p.id;
             p.module = f.module;
             p.origin = {f.name, e.pointer()};
-            const JsonReader unit = e.at("unit");
-            p.unit = unit.string();
-            try {
-                const Unit u = parse_unit(p.unit);
-                p.dimension = u.dimension;
-                p.value = e.at("value").number() * u.to_internal;
-            } catch (const UnitError& error) {
-                if (!e.has_failed()) unit.fail(error.what());
+            p.as_written = f.as_written;
+            if (f.as_written) {
+                p.value = number_in(f, e, "value", Dimension::none());
+            } else {
+                const JsonReader unit = e.at("unit");
+                p.unit = unit.string();
+                try {
+                    const Unit u = parse_unit(p.unit);
+                    p.dimension = u.dimension;
+                    p.value = e.at("value").number() * u.to_internal;
+                } catch (const UnitError& error) {
+                    if (!e.has_failed()) unit.fail(error.what());
+                }
             }
+            if (auto c = e.optional("constant")) p.constant = c->boolean();
             const JsonReader source = e.at("source");
             p.source = source.string();
             if (!source.has_failed()) p.source_kind = classify_source(source, p.source);
@@ -313,10 +397,11 @@ private:
             r.name = e.optional("name") ? e.at("name").string() : r.id;
             r.module = f.module;
             r.origin = {f.name, e.pointer()};
-            if (auto l = e.optional("reactants")) r.reactants = read_species_refs(*l);
-            if (auto l = e.optional("products")) r.products = read_species_refs(*l);
+            if (auto l = e.optional("reactants")) r.reactants = read_species_refs(*l, f.as_written);
+            if (auto l = e.optional("products")) r.products = read_species_refs(*l, f.as_written);
             if (auto l = e.optional("modifiers")) r.modifiers = read_modifiers(*l);
-            if (r.reactants.empty() && r.products.empty() && !e.has_failed())
+            // SBML allows a reaction without species (it changes nothing); an ntsim file means one.
+            if (r.reactants.empty() && r.products.empty() && !f.as_written && !e.has_failed())
                 e.fail("a reaction needs at least one reactant or product");
             if (!r.reactants.empty()) r.compartment = model_.species[r.reactants[0].species].compartment;
             else if (!r.products.empty()) r.compartment = model_.species[r.products[0].species].compartment;
@@ -465,7 +550,9 @@ private:
         return index;
     }
 
-    std::vector<SpeciesRef> read_species_refs(const JsonReader& list) {
+    // A stoichiometry is a number, or an expression (text) for one that rules or events change;
+    // as_written files keep SBML's freedom of zero or negative numbers.
+    std::vector<SpeciesRef> read_species_refs(const JsonReader& list, bool as_written) {
         std::vector<SpeciesRef> refs;
         if (!list.require_array()) return refs;
         for (std::size_t i = 0; i < list.size(); ++i) {
@@ -477,9 +564,12 @@ private:
             } else if (e.require_object("a species id or {\"species\": ..., \"stoichiometry\": ...}")) {
                 e.check_keys({"species", "stoichiometry"});
                 index = species_by_id(e.at("species"));
-                if (auto s = e.optional("stoichiometry")) {
+                if (auto s = e.optional("stoichiometry"); s && s->is_string()) {
+                    ref.stoichiometry_expression = parse_checked(*s);
+                    if (ref.stoichiometry_expression) check_symbols(*s, ref.stoichiometry_expression, nullptr);
+                } else if (s) {
                     ref.stoichiometry = s->number();
-                    if (ref.stoichiometry <= 0 && !s->has_failed()) s->fail("stoichiometry must be > 0");
+                    if (ref.stoichiometry <= 0 && !as_written && !s->has_failed()) s->fail("stoichiometry must be > 0");
                 }
             }
             if (index) {
@@ -591,15 +681,16 @@ private:
             const ExprPtr kn = make(Op::pow, {k, n});
             const ExprPtr factor = make(Op::div, {activation ? xn : kn, make(Op::add, {kn, xn})});
             r.rate = make(Op::mul, {make(Op::mul, {v, mass_action_product(r.reactants)}), factor});
-        } else if (type == "expression") {
+        } else if (type == "expression" || type == "extent") {
             r.kind = RateLawKind::expression;
+            r.rate_is_extent = type == "extent";  // amount/time, as SBML kinetic laws are
             rate.check_keys({"type", "expression"});
             const JsonReader text = rate.at("expression");
             r.rate = parse_checked(text);
             if (r.rate) check_symbols(text, r.rate, &r);
         } else {
             type_entry.fail(fmt::format("unknown rate law '{}'; allowed: mass_action, michaelis_menten, "
-                                        "hill_activation, hill_inhibition, expression", type));
+                                        "hill_activation, hill_inhibition, expression, extent", type));
         }
     }
 
@@ -676,14 +767,19 @@ private:
 
     // Every name must be declared; species read by a rate must take part in its reaction.
     void check_symbols(const JsonReader& where, const ExprPtr& e, const Reaction* reaction) {
-        for (const std::string& name : symbols(e)) {
-            if (name == "time") continue;
+        for (const std::string& symbol_name : symbols(e)) {
+            if (symbol_name == "time") continue;
+            const auto rate_of = rate_of_target(symbol_name);
+            const std::string name = rate_of.value_or(symbol_name);
             const auto it = model_.ids.find(name);
-            if (it == model_.ids.end() || it->second.kind == EntityKind::reaction) {
+            // SBML kinetic laws (extent rates) may read other reactions' rates, as SBML allows.
+            const bool reaction_allowed = reaction && reaction->rate_is_extent;
+            if (it == model_.ids.end() || (it->second.kind == EntityKind::reaction && !reaction_allowed)) {
                 where.fail(fmt::format("unknown name '{}' in expression; known: {}", name,
                                        known_list(all_value_ids(), name)));
                 continue;
             }
+            if (rate_of) continue;  // a time derivative, not a read of the species' value
             if (reaction && it->second.kind == EntityKind::species && !takes_part(*reaction, it->second.index))
                 where.fail(fmt::format("the rate reads species '{}', which is not a reactant, product or modifier of "
                                        "reaction '{}'; add it to 'modifiers' with its role", name, reaction->id));
@@ -735,6 +831,10 @@ private:
     std::vector<SourceFile>& files_;
     Model model_;
     std::set<int> rate_constants_;
+    struct Reference {
+        std::string id, pointer, file;
+    };
+    std::map<std::string, Reference> conversion_factor_of_;  // species id -> its conversion factor entry
     std::unordered_map<int, std::set<int>> species_read_by_observable_;
 };
 
@@ -758,7 +858,9 @@ Model load(const std::vector<fs::path>& files) {
     Model model = load_tree([&](IncludeLoader& loader) {
         for (auto it = files.rbegin(); it != files.rend(); ++it) loader.load_file(*it, it->string());
     });
-    // The first file names the model even when another file reached it first through an include.
+    // The first file names the model even when another file reached it first through an include
+    // (an SBML file is never included, so it is the top file and has named the model already).
+    if (is_sbml_file(files.front())) return model;
     Problems problems;
     const json first = read_json_file(problems, files.front(), files.front().string());
     model.name = first.is_object() && first.contains("name") && first["name"].is_string() ? first["name"].get<std::string>()

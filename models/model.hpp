@@ -49,6 +49,7 @@ struct Species {
     bool only_substance_units = false;  // SBML hasOnlySubstanceUnits
     bool boundary = false;              // reactions do not change it; rules and events may
     int conversion_factor = -1;         // parameter index scaling every reaction's change, or -1
+    bool as_written = false;            // `initial_nm` is in its source's units (SBML), not nM
 };
 
 enum class SourceKind { citation, assumed, calibrated };
@@ -63,8 +64,9 @@ struct Parameter {
     SourceKind source_kind = SourceKind::citation;
     std::string module;
     Origin origin;
-    // SBML addition.
+    // SBML additions.
     bool constant = true;           // false: rules or events may change the value
+    bool as_written = false;        // `value` is in its source's units (SBML), not converted
 };
 
 enum class ModifierRole { enzyme, activator, inhibitor };
@@ -199,6 +201,9 @@ struct Model {
     std::vector<Rule> rate_rules;           // d(variable)/dt = expression
     std::vector<Rule> initial_assignments;  // the variable's value at the start
     std::vector<Event> events;
+    // False when numbers are in the units of their source (SBML files, JSON files with
+    // "units": "as_written") rather than ntsim's internal nM, s, L, nmol.
+    bool internal_units = true;
     std::unordered_map<std::string, EntityRef> ids;  // every id; one namespace, as in SBML
 
     std::optional<int> species_index(const std::string& id) const;

@@ -2,6 +2,7 @@
 // it as a species/reaction graph.
 #pragma once
 
+#include "models/json_export.hpp"
 #include "models/load.hpp"
 #include "models/model.hpp"
 #include "models/network.hpp"

@@ -39,6 +39,7 @@ Region load_region(const std::filesystem::path& file, const Model& model) {
         o.id = id_entry.string();
         o.kind = parameter ? EntityKind::parameter : EntityKind::species;
         Dimension expected = Dimension::concentration();
+        bool as_written = false;
         if (parameter) {
             const auto index = model.parameter_index(o.id);
             if (!index) {
@@ -46,12 +47,23 @@ Region load_region(const std::filesystem::path& file, const Model& model) {
                 continue;
             }
             expected = model.parameters[*index].dimension;
-        } else if (!model.species_index(o.id)) {
+            as_written = model.parameters[*index].as_written;
+        } else if (const auto index = model.species_index(o.id)) {
+            as_written = model.species[*index].as_written;
+        } else {
             id_entry.fail(fmt::format("unknown species '{}'; known: {}", o.id, known_list(ids_of(model.species), o.id)));
             continue;
         }
-        o.unit = e.at("unit").string();
-        o.value = e.quantity("value", "unit", expected);
+        if (as_written) {
+            // The model's own number for it carries no unit (SBML): an override is in the same units.
+            if (e.optional("unit"))
+                e.at("unit").fail(fmt::format("'{}' comes from a model whose numbers are used as written (SBML); give the "
+                                              "value in the model's own units, without 'unit'", o.id));
+            o.value = e.at("value").number();
+        } else {
+            o.unit = e.at("unit").string();
+            o.value = e.quantity("value", "unit", expected);
+        }
         if (species && o.value < 0 && !e.has_failed()) e.at("value").fail("an initial concentration must be >= 0");
         const JsonReader source = e.at("source");
         o.source = source.string();

@@ -170,8 +170,7 @@ public:
         m_ = document_.createModel();
         m_->setId(sid(model_.name.empty() ? "model" : model_.name));
         if (!model_.name.empty()) m_->setName(model_.name);
-        internal_units_ = std::none_of(model_.files.begin(), model_.files.end(), [](const std::string& f) { return is_sbml_file(f); });
-        if (internal_units_) declare_units();
+        if (model_.internal_units) declare_units();
         plan_effects();
         plan_species_references();
         writer_ = std::make_unique<MathWriter>(effective_);
@@ -276,7 +275,7 @@ private:
         out->setSpatialDimensions(static_cast<double>(c.spatial_dimensions));
         if (std::isfinite(c.size_l)) out->setSize(c.size_l);
         out->setConstant(c.constant);
-        if (internal_units_) out->setUnits("litre_unit");
+        if (model_.internal_units) out->setUnits("litre_unit");
     }
 
     void write_species(const Species& s) {
@@ -293,7 +292,7 @@ private:
         out->setBoundaryCondition(s.boundary || s.constant);
         out->setConstant(s.constant);
         if (s.conversion_factor >= 0) out->setConversionFactor(model_.parameters.at(s.conversion_factor).id);
-        if (internal_units_) out->setSubstanceUnits("nmol");
+        if (model_.internal_units) out->setSubstanceUnits("nmol");
     }
 
     void write_parameter(const Parameter& p) {
@@ -416,7 +415,6 @@ private:
     const Model& model_;
     ::SBMLDocument document_;
     ::Model* m_ = nullptr;
-    bool internal_units_ = true;
     std::unordered_map<std::string, ExprPtr> effective_;  // effect target -> its effective parameter
     std::set<std::string> reference_parameters_, taken_;
     std::unique_ptr<MathWriter> writer_;

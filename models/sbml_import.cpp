@@ -6,6 +6,7 @@
 #include "models/algebraic_rules.hpp"
 #include "models/sbml_math.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -50,6 +51,7 @@ public:
         model_.name = m->isSetName() ? m->getName() : m->getId();
         if (model_.name.empty()) model_.name = file_;
         model_.files.push_back(file_);
+        model_.internal_units = false;
         read_compartments(*m);
         read_species(*m);
         read_parameters(*m);
@@ -120,7 +122,9 @@ private:
             out.id = model_id_of_sbml_id(c.getId());
             out.name = c.isSetName() ? c.getName() : c.getId();
             out.origin = {file_, element("compartment", c.getId())};
-            out.spatial_dimensions = level_ >= 3 ? static_cast<int>(c.getSpatialDimensionsAsDouble()) : static_cast<int>(c.getSpatialDimensions());
+            // Only 0 changes a simulation (no size); an unset Level 3 value keeps the compartment sized.
+            const double dimensions = level_ >= 3 ? c.getSpatialDimensionsAsDouble() : c.getSpatialDimensions();
+            out.spatial_dimensions = std::isfinite(dimensions) ? static_cast<int>(dimensions) : 3;
             // Level 2 sizes default to 1; a Level 3 size left unset must come from a rule or
             // initial assignment (NaN shows it if nothing sets it).
             out.size_l = c.isSetSize() ? c.getSize() : (level_ < 3 ? 1.0 : std::numeric_limits<double>::quiet_NaN());
@@ -156,6 +160,7 @@ private:
             out.only_substance_units = s.getHasOnlySubstanceUnits();
             out.boundary = s.getBoundaryCondition();
             out.constant = s.getConstant();
+            out.as_written = true;
             const std::string factor = s.isSetConversionFactor() ? model_id_of_sbml_id(s.getConversionFactor()) : model_factor;
             if (!factor.empty()) conversion_factor_of_[out.id] = factor;
             const int index = static_cast<int>(model_.species.size());
@@ -171,6 +176,7 @@ private:
         p.constant = constant;
         p.dimension = Dimension::none();
         p.source = source;
+        p.as_written = true;
         p.origin = {file_, where};
         return p;
     }
@@ -186,7 +192,7 @@ private:
             const std::string where = element("parameter", p.getId());
             Parameter out = make_parameter(model_id_of_sbml_id(p.getId()),
                                            p.isSetValue() ? p.getValue() : std::numeric_limits<double>::quiet_NaN(), p.getConstant(),
-                                           where, fmt::format("SBML {}", file_));
+                                           where, source_of(fmt::format("id '{}'", p.getId())));
             out.name = p.isSetName() ? p.getName() : p.getId();
             out.unit = p.getUnits();
             add_parameter(std::move(out));
@@ -211,7 +217,8 @@ private:
                     if (!ref->isSetId()) continue;
                     const double value = ref->isSetStoichiometry() ? ref->getStoichiometry() : (level_ < 3 ? 1.0 : std::numeric_limits<double>::quiet_NaN());
                     add_parameter(make_parameter(model_id_of_sbml_id(ref->getId()), value, level_ < 3 || ref->getConstant(),
-                                                 element("speciesReference", ref->getId()), "SBML speciesReference stoichiometry"));
+                                                 element("speciesReference", ref->getId()),
+                                                 source_of(fmt::format("speciesReference '{}', a stoichiometry", ref->getId()))));
                 }
             }
         }
@@ -273,7 +280,8 @@ private:
                 auto add_local = [&](const ::Parameter& p) {
                     const std::string id = unique_id(fmt::format("{}__{}", out.id, p.getId()));
                     add_parameter(make_parameter(id, p.isSetValue() ? p.getValue() : std::numeric_limits<double>::quiet_NaN(), true,
-                                                 where + fmt::format(" local parameter '{}'", p.getId()), fmt::format("SBML {}", file_)));
+                                                 where + fmt::format(" local parameter '{}'", p.getId()),
+                                                 source_of(fmt::format("local parameter '{}' of reaction '{}'", p.getId(), reaction.getId()))));
                     scope.names[p.getId()] = symbol(id);
                     math_.add_local_parameter(id);
                 };
@@ -282,9 +290,30 @@ private:
                     for (unsigned i = 0; i < law.getNumParameters(); ++i) add_local(*law.getParameter(i));
                 if (law.isSetMath()) out.rate = math(law.getMath(), where, &scope);
             }
+            add_unlisted_modifiers(out);
             const int index = static_cast<int>(model_.reactions.size());
             if (declare(out.id, EntityKind::reaction, index, where)) model_.reactions.push_back(std::move(out));
         }
+    }
+
+    // SBML lets a kinetic law read a species the reaction does not list; ntsim's network graph
+    // (and its JSON format) wants every influence on a reaction visible, so it becomes a modifier.
+    void add_unlisted_modifiers(Reaction& r) const {
+        for (const std::string& name : symbols(r.rate)) {
+            const auto s = model_.species_index(name);
+            if (!s) continue;
+            auto same = [&](const auto& x) { return x.species == *s; };
+            if (std::any_of(r.reactants.begin(), r.reactants.end(), same) || std::any_of(r.products.begin(), r.products.end(), same) ||
+                std::any_of(r.modifiers.begin(), r.modifiers.end(), same))
+                continue;
+            r.modifiers.push_back({*s, ModifierRole::enzyme});
+        }
+    }
+
+    // The `source` of a parameter read from this file: where it came from, so the rule that
+    // every parameter cites a source holds for imported models too.
+    std::string source_of(const std::string& what) const {
+        return fmt::format("imported from {} (SBML {})", std::filesystem::path(file_).filename().string(), what);
     }
 
     std::optional<EntityRef> variable(const std::string& sbml_id, const std::string& where) {

@@ -35,7 +35,7 @@ std::string baseline_key(const std::vector<double>& inputs, const std::vector<do
 
 SweepRunner::SweepRunner(const Scenario& scenario)
     : scenario_(scenario), network_(scenario.model), system_(solver::compile(network_)) {
-    for (const auto& id : scenario.observables) observable_columns_.push_back(*system_.observable_index(id));
+    for (const auto& id : scenario.observables) outputs_.push_back(models::symbol(id));
 }
 
 void SweepRunner::run_inputs(const RunSettings& settings, std::vector<double>& inputs, std::vector<double>& x0) const {
@@ -88,7 +88,7 @@ std::vector<double> SweepRunner::sample_times(const RunSettings& settings, doubl
 }
 
 RunOutcome SweepRunner::run_one(const Run& run, const std::vector<double>& inputs, const solver::SteadyStateResult& baseline,
-                                const RunnerOptions& options, solver::Integrator& integrator) const {
+                                const RunnerOptions& options, solver::Integrator& integrator, solver::Probe& outputs) const {
     RunOutcome out;
     out.run = run.index;
     if (!baseline.converged) throw std::runtime_error(fmt::format("pre-equilibration failed: {}", baseline.message));
@@ -99,7 +99,7 @@ RunOutcome SweepRunner::run_one(const Run& run, const std::vector<double>& input
     const auto [dose_state, dose_nm] = dosed ? dose_step(s, inputs) : std::pair<int, double>{-1, 0.0};
 
     integrator.start(0.0, baseline.state, inputs);
-    std::vector<double> all(system_.observable_ids().size());
+    std::vector<double> row(outputs_.size());
     std::size_t next_dose = 0;
     for (double t : times) {
         // Doses at or before this sample: stop exactly there, add the dose, restart.
@@ -114,9 +114,9 @@ RunOutcome SweepRunner::run_one(const Run& run, const std::vector<double>& input
         }
         const double t_stop = next_dose < dose_times.size() ? dose_times[next_dose] : times.back();
         if (!integrator.advance(t, t_stop)) break;
-        system_.observables(integrator.workspace(), t, integrator.state().data(), all.data());
+        outputs.evaluate(integrator.workspace(), t, integrator.state().data(), row.data());
         out.times_s.push_back(t);
-        for (int c : observable_columns_) out.values.push_back(all[c]);
+        out.values.insert(out.values.end(), row.begin(), row.end());
         if (options.record_states) out.states.insert(out.states.end(), integrator.state().begin(), integrator.state().end());
     }
     out.stats = integrator.stats();
@@ -130,7 +130,7 @@ RunOutcome SweepRunner::run_one(const Run& run, const std::vector<double>& input
 
 void SweepRunner::add_metrics(RunOutcome& out) const {
     if (out.status != RunStatus::ok || out.times_s.empty()) return;
-    const std::size_t n = observable_columns_.size();
+    const std::size_t n = outputs_.size();
     std::vector<double> times, values;
     for (std::size_t o = 0; o < n; ++o) {
         times.clear();
@@ -159,7 +159,12 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
     // TBB caps workers at the core count unless told otherwise; honour an explicit request for more.
     tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
     tbb::task_arena arena(threads);
-    tbb::enumerable_thread_specific<std::unique_ptr<solver::Integrator>> integrators;
+    // Integrators and output probes own scratch memory: one of each per thread.
+    struct Worker {
+        std::unique_ptr<solver::Integrator> integrator;
+        std::unique_ptr<solver::Probe> outputs;
+    };
+    tbb::enumerable_thread_specific<Worker> workers;
     const std::size_t chunk = options.chunk_runs ? options.chunk_runs : 32 * static_cast<std::size_t>(threads);
 
     for (std::size_t begin = 0; begin < runs.size(); begin += chunk) {
@@ -191,9 +196,12 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
                 const Run& run = plan.runs[runs[begin + k]];
                 RunOutcome& out = finished[k];
                 try {
-                    auto& integrator = integrators.local();
-                    if (!integrator) integrator = std::make_unique<solver::Integrator>(system_, options.solver);
-                    out = run_one(run, inputs[k], baselines[baseline_of[k]], options, *integrator);
+                    Worker& worker = workers.local();
+                    if (!worker.integrator) {
+                        worker.integrator = std::make_unique<solver::Integrator>(system_, options.solver);
+                        worker.outputs = std::make_unique<solver::Probe>(system_, outputs_);
+                    }
+                    out = run_one(run, inputs[k], baselines[baseline_of[k]], options, *worker.integrator, *worker.outputs);
                     add_metrics(out);
                 } catch (const std::exception& e) {
                     out = RunOutcome{};

@@ -76,13 +76,13 @@ public:
 
 private:
     RunOutcome run_one(const Run& run, const std::vector<double>& inputs, const solver::SteadyStateResult& baseline,
-                       const RunnerOptions& options, solver::Integrator& integrator) const;
+                       const RunnerOptions& options, solver::Integrator& integrator, solver::Probe& outputs) const;
     void add_metrics(RunOutcome& out) const;
 
     const Scenario& scenario_;
     models::Network network_;
     solver::OdeSystem system_;
-    std::vector<int> observable_columns_;   // scenario observables -> system observable index
+    std::vector<models::ExprPtr> outputs_;  // scenario outputs (observable, species or parameter ids)
 };
 
 }  // namespace ntsim::scenarios

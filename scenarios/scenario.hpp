@@ -77,7 +77,7 @@ struct Scenario {
     RunSettings base;
     double observe_s = 0.0;                    // simulated time after the last dose
     double sample_every_s = 0.0;               // trajectory sampling interval
-    std::vector<std::string> observables;      // reported observables (all if empty in the file)
+    std::vector<std::string> observables;      // reported outputs: observable, species or parameter ids (all observables if the file lists none)
     std::vector<double> metric_times_s;        // extra times (after the last dose) for value metrics
     std::vector<Axis> axes;
     std::vector<Expectation> expectations;

@@ -2,6 +2,7 @@
 // summarise and write the results.
 #pragma once
 
+#include "scenarios/dosed_model.hpp"
 #include "scenarios/output.hpp"
 #include "scenarios/results.hpp"
 #include "scenarios/run_store.hpp"

@@ -80,7 +80,7 @@ TEST_CASE("load: a file that does not exist is an error naming it", "[load][erro
 TEST_CASE("load: an unknown key is reported at its pointer with the allowed keys", "[load][errors]") {
     // Protects typo detection; the allowed list is the species keys of docs/model-format.md plus 'notes'.
     check_single_problem("unknown_key.json", "/species/0/inital",
-                         {"unknown key 'inital'", "allowed keys: id, name, compartment, initial, unit, constant, notes"});
+                         {"unknown key 'inital'", "allowed keys: id, name, compartment, initial, initial_amount, unit, constant, boundary, has_only_substance_units, conversion_factor, notes"});
 }
 
 TEST_CASE("load: an unknown species in a reaction names it and lists the closest known ones", "[load][errors]") {
