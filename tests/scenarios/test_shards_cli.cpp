@@ -12,6 +12,7 @@ namespace fs = std::filesystem;
 using ntsim::test::differing_files;
 using ntsim::test::run_process;
 using ntsim::test::slurp;
+using ntsim::test::store_records;
 
 namespace {
 
@@ -21,9 +22,9 @@ std::string data(const std::string& file) { return std::string(NTSIM_SOURCE_DIR)
 
 TEST_CASE("ntsim merge of shards 0/3 1/3 2/3 equals one process and refuses missing or foreign shards",
           "[scenarios][shards][process]") {
-    // The dense linear solver (not the default) checks that merge restores every solver option
-    // into the manifest. The manifest's thread count is the one field allowed to differ: a merge
-    // cannot know the threads of its shards and records 0.
+    // Shard 1 is also resumed after a cut. The dense linear solver (not the default) checks that
+    // merge restores every solver option into the manifest. The manifest's thread count is the one
+    // field allowed to differ: a merge cannot know the threads of its shards and records 0.
     const fs::path root = fs::temp_directory_path() / ("ntsim_test_shards_cli_" + std::to_string(::getpid()));
     fs::remove_all(root);
     fs::create_directories(root);
@@ -42,6 +43,18 @@ TEST_CASE("ntsim merge of shards 0/3 1/3 2/3 equals one process and refuses miss
     };
     REQUIRE(sweep("mpi_sweep.json", root / "whole", "").status == 0);
     for (int k = 0; k < 3; ++k) REQUIRE(sweep("mpi_sweep.json", root / fmt::format("s{}", k), fmt::format("{}/3", k)).status == 0);
+    // Shard 1 is cut short mid-record, as a killed array task leaves it, and resumed: it must run
+    // exactly its 18 runs that are not stored.
+    fs::resize_file(root / "s1" / "runs.store", fs::file_size(root / "s1" / "runs.store") / 2 + 5);
+    const std::size_t kept = store_records(root / "s1" / "runs.store").size();
+    REQUIRE(kept > 0);
+    REQUIRE(kept < 18);
+    std::vector<std::string> resume{NTSIM_BINARY, "sweep", data("mpi_sweep.json"), "-o", (root / "s1").string(), "--shard", "1/3",
+                                    "--resume", "--threads", "1", "--linear-solver", "dense"};
+    const auto resumed = run_process(resume, root / "resume.log");
+    INFO(resumed.output);
+    REQUIRE(resumed.status == 0);
+    CHECK_THAT(resumed.output, Catch::Contains(fmt::format(", shard 1/3; {} to run", 18 - kept)));
     const auto merged = merge({"s0", "s1", "s2"}, root / "merged");
     INFO(merged.output);
     REQUIRE(merged.status == 0);
