@@ -10,6 +10,7 @@ debian_packages=(
   libsundials-dev libsuitesparse-dev libboost-graph-dev libtbb-dev
   nlohmann-json3-dev catch2 libcli11-dev libfmt-dev libsbml5-dev
   libgraphviz-dev graphviz chromium fonts-dejavu-core
+  libopenmpi-dev openmpi-bin
 )
 
 install_missing() {

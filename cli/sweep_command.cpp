@@ -1,11 +1,15 @@
-// `ntsim sweep`: expand a scenario, run it in parallel with progress on stderr, write the results
-// directory and report the expectations.
+// `ntsim sweep`: expand a scenario, run it in parallel (on one process, or across MPI ranks when an
+// MPI launcher started it) with progress on stderr, write the results directory and report the
+// expectations; `ntsim merge` of shards.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <condition_variable>
+#include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -77,7 +81,6 @@ private:
     std::thread thread_;
 };
 
-}  // namespace
 
 int print_report(const scenarios::SweepReport& report, const scenarios::SweepPlan& plan, const std::string& output, bool quiet,
                  bool fail_on_expectations) {
@@ -99,6 +102,148 @@ int print_report(const scenarios::SweepReport& report, const scenarios::SweepPla
     return fail_on_expectations && failed_expectations ? exit_expectation_failed : 0;
 }
 
+// How an MPI launcher started this process, read from the variables it sets: Open MPI's mpirun
+// (OMPI_COMM_WORLD_*), MPICH's mpiexec and Slurm's PMI-2 (PMI_*), PMIx launchers such as
+// srun --mpi=pmix (PMIX_RANK; they set no size variable).
+struct MpiLaunch {
+    bool launched = false;  // by a launcher, perhaps as its only process
+    bool several = false;   // as one of several processes, as far as the variables tell
+};
+
+MpiLaunch mpi_launch() {
+    auto number = [](std::initializer_list<const char*> names) -> std::optional<long> {
+        for (const char* name : names)
+            if (const char* text = std::getenv(name)) return std::strtol(text, nullptr, 10);
+        return std::nullopt;
+    };
+    const auto size = number({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"});
+    const auto rank = number({"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"});
+    return {size || rank, size.value_or(1) > 1 || rank.value_or(0) > 0};
+}
+
+// The sweep `args` asks for, loaded and compiled; every process of an MPI job builds its own.
+struct SweepSetup {
+    explicit SweepSetup(const SweepArgs& args)
+        : scenario(scenarios::load_scenario(args.scenario)),
+          plan(scenarios::expand(scenario)),
+          shard(scenarios::parse_shard(args.shard)),
+          options(runner_options(args)),
+          identity(scenarios::identify(scenario, plan, shard, options)),
+          threads(args.threads ? args.threads : static_cast<unsigned>(tbb::info::default_concurrency())),
+          runner(scenario) {}
+    SweepSetup(const SweepSetup&) = delete;  // `runner` refers to `scenario`
+    SweepSetup& operator=(const SweepSetup&) = delete;
+
+    static scenarios::RunnerOptions runner_options(const SweepArgs& args) {
+        scenarios::RunnerOptions options;
+        options.solver = to_options(args.solver);
+        options.threads = args.threads;
+        options.keep_trajectories = !args.no_trajectories;
+        options.record_states = args.states;
+        return options;
+    }
+
+    const scenarios::Scenario scenario;
+    const scenarios::SweepPlan plan;
+    const scenarios::Shard shard;
+    const scenarios::RunnerOptions options;
+    const scenarios::SweepIdentity identity;
+    const unsigned threads;
+    const scenarios::SweepRunner runner;
+};
+
+// Claims the results directory for the sweep and opens its run store (one process, or MPI rank 0).
+scenarios::RunStore open_results(const SweepArgs& args, const SweepSetup& setup) {
+    scenarios::prepare_output_directory(args.output);
+    scenarios::claim_output_directory(args.output, setup.identity, args.resume);
+    scenarios::write_plan(args.output, setup.plan);
+    return scenarios::RunStore(args.output);
+}
+
+void announce(const SweepArgs& args, const SweepSetup& setup, std::size_t todo, int processes) {
+    if (args.quiet) return;
+    std::cerr << fmt::format("{}: {} runs planned (listed in {}/runs.csv){}; {} to run{}\n", setup.scenario.name,
+                             setup.plan.runs.size(), args.output,
+                             setup.shard.count > 1 ? fmt::format(", shard {}/{}", setup.shard.index, setup.shard.count) : "",
+                             todo, processes > 1 ? fmt::format(" on {} processes", processes) : "");
+}
+
+// The tables of a complete sweep, or, for a shard, where its runs wait to be merged.
+int finish(const SweepArgs& args, const SweepSetup& setup, const scenarios::RunStore& store) {
+    if (setup.shard.count > 1) {
+        std::cout << fmt::format("shard {}/{}: {} runs stored in {}; combine the shards with ntsim merge\n", setup.shard.index,
+                                 setup.shard.count, store.count(), args.output);
+        return 0;
+    }
+    const auto report = scenarios::finish_sweep(args.output, setup.scenario, setup.plan, store,
+                                                {ntsim_version(), setup.threads, setup.options}, !args.no_trajectories,
+                                                args.states ? setup.runner.system().state_ids() : std::vector<std::string>{});
+    return print_report(report, setup.plan, args.output, args.quiet, args.fail_on_expectations);
+}
+
+int sweep_alone(const SweepArgs& args) {
+    const SweepSetup setup(args);
+    scenarios::RunStore store = open_results(args, setup);
+    const auto todo = scenarios::runs_to_do(setup.plan, setup.shard, store);
+    announce(args, setup, todo.size(), 1);
+    scenarios::Progress progress;
+    {
+        ProgressReporter reporter(progress, todo.size(), args.quiet);
+        setup.runner.run(setup.plan, todo, setup.options, progress,
+                         [&](std::vector<scenarios::RunOutcome>&& finished) { store.append(finished); });
+    }
+    return finish(args, setup, store);
+}
+
+#if NTSIM_HAVE_MPI
+// MPI rank 0 does what one process would, but shares the runs out and tells the others to stop
+// if the sweep cannot start; it alone writes to the results directory and to the terminal.
+int sweep_as_rank_0(const SweepArgs& args, const scenarios::mpi::Job& job) {
+    std::optional<SweepSetup> setup;
+    std::optional<scenarios::RunStore> store;
+    std::exception_ptr failure;
+    try {
+        setup.emplace(args);
+        store.emplace(open_results(args, *setup));
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    scenarios::mpi::Coordinator coordinator(job, setup ? setup->identity : scenarios::SweepIdentity{},
+                                            setup ? setup->threads : 0, failure);
+    const auto todo = scenarios::runs_to_do(setup->plan, setup->shard, *store);
+    announce(args, *setup, todo.size(), job.size());
+    scenarios::Progress progress;
+    std::vector<std::size_t> done_by;
+    {
+        ProgressReporter reporter(progress, todo.size(), args.quiet);
+        done_by = coordinator.run(setup->runner, setup->plan, todo, setup->options, progress, *store);
+    }
+    if (!args.quiet) {
+        std::string shares;
+        for (std::size_t rank = 0; rank < done_by.size(); ++rank) shares += fmt::format("{}{}: {}", rank ? ", " : "", rank, done_by[rank]);
+        std::cerr << fmt::format("runs done by rank: {}\n", shares);
+    }
+    return finish(args, *setup, *store);
+}
+
+// The other ranks run what rank 0 hands out; their errors reach the user through rank 0.
+int sweep_as_worker(const SweepArgs& args) {
+    std::optional<SweepSetup> setup;
+    std::string error;
+    try {
+        setup.emplace(args);
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    scenarios::mpi::work(setup ? setup->identity : scenarios::SweepIdentity{}, setup ? setup->threads : 0, error,
+                         setup ? &setup->runner : nullptr, setup ? &setup->plan : nullptr,
+                         setup ? setup->options : scenarios::RunnerOptions{});
+    return 0;
+}
+#endif
+
+}  // namespace
+
 int run_merge(const MergeArgs& args) {
     return guarded([&] {
         std::vector<std::filesystem::path> shards(args.shards.begin(), args.shards.end());
@@ -108,10 +253,13 @@ int run_merge(const MergeArgs& args) {
         scenarios::write_plan(args.output, plan);
         const scenarios::RunStore store(args.output);
         const auto identity = nlohmann::json::parse(std::ifstream(std::filesystem::path(args.output) / "sweep.json"));
+        SolverArgs solver;
+        solver.rtol = identity.at("rtol").get<double>();
+        solver.atol = identity.at("atol").get<double>();
+        solver.max_steps = identity.at("max_steps").get<long>();
+        solver.linear_solver = identity.at("linear_solver").get<std::string>();
         scenarios::RunnerOptions options;
-        options.solver.rtol = identity.at("rtol").get<double>();
-        options.solver.atol = identity.at("atol").get<double>();
-        options.solver.max_steps = identity.at("max_steps").get<long>();
+        options.solver = to_options(solver);
         options.keep_trajectories = identity.at("trajectories").get<bool>();
         std::vector<std::string> state_ids;
         if (identity.at("states").get<bool>()) state_ids = scenarios::SweepRunner(scenario).system().state_ids();
@@ -123,41 +271,20 @@ int run_merge(const MergeArgs& args) {
 
 int run_sweep(const SweepArgs& args) {
     return guarded([&] {
-        const scenarios::Scenario scenario = scenarios::load_scenario(args.scenario);
-        const scenarios::SweepPlan plan = scenarios::expand(scenario);
-        const auto shard = scenarios::parse_shard(args.shard);
-        scenarios::RunnerOptions options;
-        options.solver = to_options(args.solver);
-        options.threads = args.threads;
-        options.keep_trajectories = !args.no_trajectories;
-        options.record_states = args.states;
-        scenarios::prepare_output_directory(args.output);
-        scenarios::claim_output_directory(args.output, scenarios::identify(scenario, plan, shard, options), args.resume);
-        scenarios::write_plan(args.output, plan);
-
-        scenarios::RunStore store(args.output);
-        const auto todo = scenarios::runs_to_do(plan, shard, store);
-        if (!args.quiet)
-            std::cerr << fmt::format("{}: {} runs planned (listed in {}/runs.csv){}; {} to run\n", scenario.name, plan.runs.size(),
-                                     args.output, shard.count > 1 ? fmt::format(", shard {}/{}", shard.index, shard.count) : "",
-                                     todo.size());
-
-        const scenarios::SweepRunner runner(scenario);
-        scenarios::Progress progress;
-        {
-            ProgressReporter reporter(progress, todo.size(), args.quiet);
-            runner.run(plan, todo, options, progress, [&](std::vector<scenarios::RunOutcome>&& finished) { store.append(finished); });
+#if NTSIM_HAVE_MPI
+        if (mpi_launch().launched) {
+            const scenarios::mpi::Job job;
+            if (job.size() > 1) return job.rank() == 0 ? sweep_as_rank_0(args, job) : sweep_as_worker(args);
         }
-        if (shard.count > 1) {
-            std::cout << fmt::format("shard {}/{}: {} runs stored in {}; combine the shards with ntsim merge\n", shard.index,
-                                     shard.count, store.count(), args.output);
-            return 0;
-        }
-        const unsigned threads = args.threads ? args.threads : static_cast<unsigned>(tbb::info::default_concurrency());
-        const auto report = scenarios::finish_sweep(args.output, scenario, plan, store, {ntsim_version(), threads, options},
-                                                    !args.no_trajectories, args.states ? runner.system().state_ids()
-                                                                                       : std::vector<std::string>{});
-        return print_report(report, plan, args.output, args.quiet, args.fail_on_expectations);
+#else
+        if (mpi_launch().several)
+            throw std::invalid_argument(fmt::format(
+                "ntsim was started as one of several processes by an MPI launcher (mpirun, mpiexec or srun), but it was "
+                "built without MPI, so every process would run the whole sweep into '{}'. Rebuild it with MPI (Debian: "
+                "apt-get install libopenmpi-dev openmpi-bin, then run cmake again), or split the sweep into array jobs "
+                "with --shard K/N and ntsim merge (see docs/cluster.md)", args.output));
+#endif
+        return sweep_alone(args);
     });
 }
 

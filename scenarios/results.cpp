@@ -94,6 +94,10 @@ SweepIdentity identify(const Scenario& scenario, const SweepPlan& plan, const Sh
     return id;
 }
 
+std::string difference(const SweepIdentity& before, const SweepIdentity& now) {
+    return first_difference(before.fields, now.fields, {});
+}
+
 void claim_output_directory(const fs::path& directory, const SweepIdentity& identity, bool resume) {
     const bool earlier = fs::exists(directory / identity_file);
     if (resume && earlier) {
@@ -167,6 +171,27 @@ std::string merge_shards(const std::vector<fs::path>& shards, const fs::path& ou
         for (std::size_t k : absent) names += (names.empty() ? "" : ", ") + fmt::format("{}/{}", k, count);
         throw std::invalid_argument(fmt::format("incomplete set of shards: missing {}", names));
     }
+    // An unfinished shard is named here, where resuming it is the remedy; the merged directory
+    // would only know that runs are missing.
+    const std::size_t runs = first.at("runs").get<std::size_t>();
+    std::string unfinished;
+    for (std::size_t k = 0; k < count; ++k) {
+        const RunStore store(by_index[k]);
+        const Shard shard{k, count};
+        std::vector<std::size_t> missing;
+        std::size_t owned = 0;
+        for (std::size_t run = 0; run < runs; ++run) {
+            if (!shard.owns(run)) continue;
+            ++owned;
+            if (!store.has(run)) missing.push_back(run);
+        }
+        if (!missing.empty())
+            unfinished += fmt::format("{}shard {}/{} in '{}' lacks {} of its {} runs ({})", unfinished.empty() ? "" : "; ", k, count,
+                                      by_index[k].string(), missing.size(), owned, list_runs(missing));
+    }
+    if (!unfinished.empty())
+        throw std::invalid_argument(fmt::format("unfinished shards: {}; finish each with ntsim sweep SCENARIO -o DIR "
+                                                "--shard K/N --resume", unfinished));
     prepare_output_directory(output);
     SweepIdentity merged{first};
     merged.fields["shard_count"] = 1;

@@ -30,6 +30,9 @@ struct SweepIdentity {
 
 SweepIdentity identify(const Scenario& scenario, const SweepPlan& plan, const Shard& shard, const RunnerOptions& options);
 
+// The first field in which `now` differs from `before` ("rtol was 1e-06, now 0.0001"); empty if none.
+std::string difference(const SweepIdentity& before, const SweepIdentity& now);
+
 // Marks `directory` as holding `identity`'s results. Without `resume`, earlier results there are
 // removed; with it, they must belong to the same sweep (else an error says which input changed).
 void claim_output_directory(const std::filesystem::path& directory, const SweepIdentity& identity, bool resume);

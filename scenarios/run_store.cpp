@@ -75,7 +75,9 @@ private:
     std::size_t pos_ = 0;
 };
 
-std::string encode(const RunOutcome& o) {
+}  // namespace
+
+std::string encode_run(const RunOutcome& o) {
     Writer w;
     w.put<std::uint64_t>(o.run);
     w.put<std::uint8_t>(o.status == RunStatus::ok ? 0 : 1);
@@ -95,7 +97,7 @@ std::string encode(const RunOutcome& o) {
     return w.bytes;
 }
 
-RunOutcome decode(const std::string& bytes) {
+RunOutcome decode_run(const std::string& bytes) {
     Reader r(bytes);
     RunOutcome o;
     o.run = r.get<std::uint64_t>();
@@ -118,8 +120,6 @@ RunOutcome decode(const std::string& bytes) {
     o.states = r.get_doubles();
     return o;
 }
-
-}  // namespace
 
 fs::path RunStore::file_in(const fs::path& directory) { return directory / "runs.store"; }
 
@@ -158,7 +158,7 @@ void RunStore::index_existing() {
 
 void RunStore::append(const std::vector<RunOutcome>& finished) {
     for (const auto& o : finished) {
-        const std::string payload = encode(o);
+        const std::string payload = encode_run(o);
         const auto offset = static_cast<std::uint64_t>(writer_.tellp());
         const std::uint64_t size = payload.size(), checksum = fnv1a(payload);
         writer_.write(reinterpret_cast<const char*>(&record_magic), sizeof record_magic);
@@ -188,7 +188,7 @@ RunOutcome RunStore::read(std::size_t run) const {
     reader_.read(reinterpret_cast<char*>(&checksum), sizeof checksum);
     if (!reader_ || checksum != fnv1a(payload))
         throw std::runtime_error(fmt::format("run store '{}': corrupt record for run {}", path_.string(), run));
-    return decode(payload);
+    return decode_run(payload);
 }
 
 std::size_t RunStore::absorb(const RunStore& other) {

@@ -15,6 +15,11 @@
 
 namespace ntsim::scenarios {
 
+// One run as the payload of a store record, and back; also how MPI ranks ship finished runs to
+// rank 0, so a run arrives bit for bit as it would have been stored locally.
+std::string encode_run(const RunOutcome& outcome);
+RunOutcome decode_run(const std::string& payload);  // throws if malformed
+
 class RunStore {
 public:
     // Opens DIR/runs.store for appending. A partial record at the end (a crash mid-write) is cut

@@ -184,6 +184,7 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
     finished_segments_ = {};
     failure_.reset();
     stopped_at_event_root_ = false;
+    stepped_since_init_ = false;
     if (!s.cvode) return;
     void* cv = s.cvode.get();
     if (!s.initialised) {
@@ -212,7 +213,7 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
 SolverStats Integrator::stats() const {
     void* cv = sundials_->cvode.get();
     SolverStats now = finished_segments_;
-    if (!sundials_->initialised || !cv) return now;
+    if (!sundials_->initialised || !cv || !stepped_since_init_) return now;
     long value = 0;
     CVodeGetNumSteps(cv, &value);
     now.steps += value;
@@ -235,6 +236,7 @@ void Integrator::restart() {
     // CVodeReInit zeroes CVODE's counters; keep what this run has done so far.
     finished_segments_ = stats();
     check(CVodeReInit(s.cvode.get(), t_, s.y.get()), "Integrator::restart", "CVodeReInit", s.errors, CVodeGetReturnFlagName);
+    stepped_since_init_ = false;
 }
 
 void Integrator::reset_state(std::span<const double> x) {
@@ -275,6 +277,7 @@ bool Integrator::advance(double t_out, double t_stop) {
     int restarts_here = 0;
     double last_restart = t_;
     for (;;) {
+        stepped_since_init_ = true;
         flag = CVode(cv, t_out, s.y.get(), &t_reached, CV_NORMAL);
         if (flag != CV_ROOT_RETURN) break;
         t_ = t_reached;

@@ -92,6 +92,10 @@ private:
     std::unique_ptr<Sundials> sundials_;
     double t_ = 0.0;
     SolverStats finished_segments_;
+    // CVodeReInit zeroes the integrator's counters but not the linear solver's (Jacobian
+    // evaluations): those are zeroed by the first CVode call after it. Until then they still hold
+    // the previous segment's, or the previous run's, counts and must not be added again.
+    bool stepped_since_init_ = false;
     std::optional<IntegrationFailure> failure_;
     bool stopped_at_event_root_ = false;
     std::vector<int> root_directions_;

@@ -162,7 +162,8 @@ TEST_CASE("the same sweep writes byte-identical files on 1 and 4 threads", "[sce
 
 TEST_CASE("shards merged give the same files as one process", "[scenarios][shards]") {
     // Protects --shard K/N and ntsim merge: three shards of the toy sweep, merged, must equal the
-    // single-process results byte for byte; a missing or foreign shard is refused by name.
+    // single-process results byte for byte; a missing, foreign or unfinished shard is refused by
+    // name before anything is written.
     const fs::path root = fs::temp_directory_path() / ("ntsim_test_shards_" + std::to_string(::getpid()));
     fs::remove_all(root);
     RunnerOptions options;
@@ -185,6 +186,20 @@ TEST_CASE("shards merged give the same files as one process", "[scenarios][shard
     sweep_into("fragile_sweep.json", root / "foreign", options, {1, 3});
     CHECK_THROWS_WITH(merge_shards({root / "shard0", root / "foreign", root / "shard2"}, root / "bad"),
                       Catch::Contains("is a shard of a different sweep") && Catch::Contains("foreign"));
+    {
+        // Shard 1/3 owns runs 1, 4 and 7 of 8; it stopped after run 1.
+        const Scenario scenario = load_scenario(data("toy_sweep.json"));
+        const SweepPlan plan = expand(scenario);
+        prepare_output_directory(root / "unfinished");
+        claim_output_directory(root / "unfinished", identify(scenario, plan, {1, 3}, options), false);
+        RunStore store(root / "unfinished");
+        Progress progress;
+        SweepRunner(scenario).run(plan, {1}, options, progress, [&](std::vector<RunOutcome>&& done) { store.append(done); });
+    }
+    CHECK_THROWS_WITH(merge_shards({root / "shard0", root / "unfinished", root / "shard2"}, root / "bad"),
+                      Catch::Contains(fmt::format("unfinished shards: shard 1/3 in '{}' lacks 2 of its 3 runs (4, 7)",
+                                                  (root / "unfinished").string())));
+    CHECK_FALSE(fs::exists(root / "bad" / "sweep.json"));
     fs::remove_all(root);
 }
 

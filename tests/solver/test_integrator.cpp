@@ -312,6 +312,32 @@ TEST_CASE("one integrator serves many runs with the same results as fresh ones",
     }
 }
 
+TEST_CASE("a reused integrator reports only its own run's statistics", "[solver][integrator]") {
+    // Protects per-run solver statistics in manifest.json, which must not depend on which runs
+    // shared an integrator (thread count, MPI slices): a dose at t = 0 restarts CVODE before its
+    // first step, when the Jacobian counter still holds the previous run's count. Reference: the
+    // same run on a fresh integrator.
+    const auto c = compile_text(chain_model);
+    const auto& s = *c.system;
+    auto dosed_run = [&](solver::Integrator& integrator) {
+        integrator.start(0.0, s.default_state(), s.default_inputs());
+        std::vector<double> x(integrator.state().begin(), integrator.state().end());
+        x[*s.state_index("A")] += 50.0;
+        integrator.reset_state(x);
+        REQUIRE(integrator.advance(600.0, 600.0));
+        return integrator.stats();
+    };
+    solver::Integrator fresh(s, {}), reused(s, {});
+    const auto alone = dosed_run(fresh);
+    REQUIRE(alone.jacobian_evaluations > 0);
+    dosed_run(reused);
+    const auto after = dosed_run(reused);
+    CHECK(after.steps == alone.steps);
+    CHECK(after.rhs_evaluations == alone.rhs_evaluations);
+    CHECK(after.jacobian_evaluations == alone.jacobian_evaluations);
+    CHECK(after.linear_setups == alone.linear_setups);
+}
+
 TEST_CASE("a state reset mid-run behaves like a dose", "[solver][integrator]") {
     // Reference: A decays first order; adding 50 nM at t = 100 s gives
     // A(200) = (A0 e^{-100k} + 50) e^{-100k}.
