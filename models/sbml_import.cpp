@@ -5,6 +5,7 @@
 
 #include "models/algebraic_rules.hpp"
 #include "models/sbml_math.hpp"
+#include "models/limits.hpp"
 
 #include <cmath>
 #include <functional>
@@ -410,6 +411,10 @@ void check_document(::SBMLDocument& doc, const std::string& file, const SbmlOpti
 Model import_document(std::unique_ptr<::SBMLDocument> doc, const std::string& file, const SbmlOptions& options) {
     if (!doc) throw SbmlError({{file, "", "libSBML could not read the file"}});
     check_document(*doc, file, options);
+    const ::Model& m = *doc->getModel();
+    limits::check_model_size(file, m.getNumSpecies(),
+                             m.getNumCompartments() + m.getNumSpecies() + m.getNumParameters() + m.getNumReactions() +
+                                 m.getNumRules() + m.getNumEvents());
     return Importer(file, *doc).run();
 }
 
@@ -427,6 +432,11 @@ bool is_sbml_file(const std::filesystem::path& file) {
 
 Model load_sbml(const std::filesystem::path& file, const SbmlOptions& options) {
     if (!std::filesystem::exists(file)) throw SbmlError({{file.string(), "", "file not found"}});
+    std::error_code error;
+    const std::uintmax_t bytes = std::filesystem::file_size(file, error);
+    if (!error && bytes > limits::max_file_bytes)
+        throw SbmlError({{file.string(), "", fmt::format("file of {} bytes is larger than the limit of {} bytes ({} MiB)", bytes,
+                                                         limits::max_file_bytes, limits::max_file_bytes >> 20)}});
     ::SBMLReader reader;
     // An absolute path lets libSBML find the external model files of hierarchical models.
     const std::string absolute = std::filesystem::absolute(file).lexically_normal().string();
