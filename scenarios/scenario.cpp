@@ -25,9 +25,12 @@ using models::Problems;
 namespace {
 
 constexpr const char* vehicle = "vehicle";
-// Sweeps larger than this are almost certainly a typo in an axis; they are refused before any
-// memory is committed to them.
-constexpr double max_runs = 1e8;
+// Sweeps larger than this are refused before any axis or run is materialised: the run list is
+// held in memory (about half a kilobyte per run) and written to runs.csv before anything runs.
+constexpr double max_runs = 1e6;
+// Samples of one run's trajectory: a run in flight holds them (times observables) in memory, and
+// a chunk of runs is held until it is stored. 28 days sampled every minute is about 40,000.
+constexpr double max_samples_per_run = 1e5;
 
 // "0.5 mg/kg", "2 h", "1e-3 1/s": a number, then a unit. The unit is required so a bare number is
 // never silently read in the internal unit.
@@ -134,6 +137,7 @@ public:
         if (auto o = duration(root.at("observe"))) s_.observe_s = *o;
         if (s_.observe_s <= 0 && !root.at("observe").has_failed()) root.at("observe").fail("'observe' must be > 0");
         read_outputs(root.at("outputs"));
+        if (s_.sample_every_s > 0 && s_.observe_s > 0) check_samples_per_run(root.at("outputs"));
         if (auto axes = root.optional("axes")) read_axes(*axes);
         problems_.throw_if_any();
         if (auto e = root.optional("expectations")) read_expectations(*e);
@@ -314,6 +318,19 @@ private:
         }
     }
 
+    // The longest schedule's trajectory, from time 0 to the end of observation after its last dose.
+    void check_samples_per_run(const JsonReader& outputs) {
+        for (const auto& [name, schedule] : s_.schedules) {
+            const double samples = (schedule.dose_times().back() + s_.observe_s) / s_.sample_every_s;
+            if (samples > max_samples_per_run) {
+                outputs.at("every").fail(fmt::format("sampling every {} s gives {:.3g} samples per run with schedule '{}', "
+                                                     "more than the limit of {:.0f}; sample less often or observe less",
+                                                     s_.sample_every_s, samples, name, max_samples_per_run));
+                return;
+            }
+        }
+    }
+
     void read_axes(const JsonReader& axes) {
         if (!axes.require_array()) return;
         std::set<std::string> names;
@@ -350,7 +367,7 @@ private:
                     axis.numbers = numbers(a, [&](const JsonReader& e) { return parameter_value(e, id); });
                 }
             } else if (kind == "sample") {
-                read_sample_axis(a, axis);
+                read_sample_axis(a, axis, runs);
             } else if (!a.at("axis").has_failed()) {
                 a.at("axis").fail(fmt::format("unknown axis '{}'; allowed: region, compound, schedule, dose, parameter, sample", kind));
                 continue;
@@ -360,8 +377,12 @@ private:
             runs *= static_cast<double>(std::max<std::size_t>(axis.size(), 1));
             s_.axes.push_back(std::move(axis));
         }
-        if (runs > max_runs)
-            axes.fail(fmt::format("the sweep expands to {:.3g} runs, more than the limit of {:.0g}; split it into shards", runs, max_runs));
+        if (runs > max_runs) axes.fail(too_many_runs(runs));
+    }
+
+    static std::string too_many_runs(double runs) {
+        return fmt::format("the sweep expands to {:.3g} runs, more than the limit of {:.0g}; split it into several scenarios",
+                           runs, max_runs);
     }
 
     std::vector<double> numbers(const JsonReader& a, const std::function<std::optional<double>(const JsonReader&)>& read) {
@@ -379,7 +400,9 @@ private:
         return out;
     }
 
-    void read_sample_axis(const JsonReader& a, Axis& axis) {
+    // `runs_before`: the product of the sizes of the axes before this one, so an oversized design
+    // is refused before it is drawn.
+    void read_sample_axis(const JsonReader& a, Axis& axis, double runs_before) {
         a.check_keys({"axis", "method", "points", "seed", "replicates", "parameters"});
         axis.kind = AxisKind::sample;
         axis.name = "sample";
@@ -415,6 +438,10 @@ private:
         }
         if (axis.sample_method == "sobol" && ranges.size() > max_sobol_dimensions) {
             params.fail(fmt::format("sobol supports at most {} parameters", max_sobol_dimensions));
+            return;
+        }
+        if (runs_before * points * replicates > max_runs) {
+            a.fail(too_many_runs(runs_before * points * replicates));
             return;
         }
         axis.seed = static_cast<std::uint64_t>(seed);
