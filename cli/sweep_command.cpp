@@ -85,7 +85,7 @@ int print_report(const scenarios::SweepReport& report, const scenarios::SweepPla
     for (std::size_t i = 0; i < report.outcomes.size(); ++i) {
         if (report.outcomes[i].status == scenarios::RunStatus::ok) continue;
         ++failed_runs;
-        if (!quiet) std::cerr << fmt::format("run {} failed: {}\n", i, report.outcomes[i].message);
+        if (!quiet) std::cerr << fmt::format("run {} failed ({}): {}\n", i, scenarios::to_string(report.outcomes[i].status), report.outcomes[i].message);
     }
     std::size_t failed_expectations = 0;
     for (const auto& r : report.summary.expectations) {
@@ -112,6 +112,9 @@ int run_merge(const MergeArgs& args) {
         options.solver.rtol = identity.at("rtol").get<double>();
         options.solver.atol = identity.at("atol").get<double>();
         options.solver.max_steps = identity.at("max_steps").get<long>();
+        options.solver.max_run_steps = identity.at("max_run_steps").get<long>();
+        options.solver.max_run_seconds = identity.at("max_run_seconds").get<double>();
+        options.solver.check_negative_states = identity.at("check_negative_states").get<bool>();
         options.keep_trajectories = identity.at("trajectories").get<bool>();
         std::vector<std::string> state_ids;
         if (identity.at("states").get<bool>()) state_ids = scenarios::SweepRunner(scenario).system().state_ids();
