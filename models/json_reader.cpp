@@ -277,11 +277,15 @@ bool is_identifier(const std::string& text) {
 std::string known_list(std::vector<std::string> names, const std::string& wanted) {
     constexpr std::size_t shown = 10;
     if (names.empty()) return "(none)";
-    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
-        return edit_distance(a, wanted) < edit_distance(b, wanted);
-    });
+    // One distance per name (a comparator computing them would cost n log n of them), then only
+    // the closest few ordered; ties keep the given order.
+    std::vector<std::pair<std::size_t, std::size_t>> ranked;  // (distance, position)
+    ranked.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) ranked.emplace_back(edit_distance(names[i], wanted), i);
+    const std::size_t count = std::min(shown, names.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(count), ranked.end());
     std::string list;
-    for (std::size_t i = 0; i < std::min(shown, names.size()); ++i) list += (i ? ", " : "") + names[i];
+    for (std::size_t i = 0; i < count; ++i) list += (i ? ", " : "") + names[ranked[i].second];
     if (names.size() > shown) list += fmt::format(", ... ({} in all)", names.size());
     return list;
 }

@@ -131,7 +131,7 @@ TEST_CASE("a chain of observables is limited by the depth it has written out in 
 
 TEST_CASE("a file with 10^4 broken entries reports the first hundred problems, quickly", "[limits]") {
     // Every reaction names an unknown species; each "known:" hint ranks all 5000 species by edit
-    // distance, so without the cap this would take minutes.
+    // distance, so without the cap this would take minutes. The bound allows for a loaded machine.
     std::string reactions;
     for (int i = 0; i < 10'000; ++i)
         reactions += (i ? "," : "") + std::string(R"({"id": "r)") + std::to_string(i) +
@@ -141,7 +141,7 @@ TEST_CASE("a file with 10^4 broken entries reports the first hundred problems, q
                              reactions + "]}";
     const auto start = std::chrono::steady_clock::now();
     const std::string what = error_of([&] { models::load_from_string(text, "broken.json"); });
-    CHECK(seconds_since(start) < 5.0);
+    CHECK(seconds_since(start) < 10.0);
     CHECK_THAT(what, Catch::Contains("broken.json: /reactions/99/reactants/0: unknown species 'nope'"));
     CHECK_THAT(what, Catch::Contains("broken.json: stopped after 100 problems"));
     CHECK_THAT(what, !Catch::Contains("/reactions/100/"));
