@@ -2,6 +2,7 @@
 // and return 2; a failed integration prints where it failed and returns 1.
 #include "cli/commands.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "models/limits.hpp"
 #include "models/models.hpp"
 #include "scenarios/scenarios.hpp"
 #include "viz/dot.hpp"
@@ -135,6 +137,9 @@ namespace {
 
 // A scenario file names a model; a model file does not.
 bool is_scenario_file(const std::string& path) {
+    // An oversized file is left to the loader, which refuses it by size without parsing it.
+    std::error_code error;
+    if (std::filesystem::file_size(path, error) > models::limits::max_file_bytes && !error) return false;
     std::ifstream in(path);
     try {
         const auto document = nlohmann::json::parse(in);

@@ -18,6 +18,11 @@ inline constexpr std::uintmax_t max_file_bytes = std::uintmax_t{32} << 20;
 // six levels; the cap keeps recursive walks of a document (printing, destruction) shallow.
 inline constexpr std::size_t max_json_depth = 64;
 
+// Elements inside each other in an SBML file (load_sbml), checked on the text before libSBML
+// reads it: libSBML's reader recurses per element and overflowed the stack near 10^4 levels (a
+// TBB worker thread has half the main thread's stack). MathML itself is limited to 500 levels.
+inline constexpr std::size_t max_xml_depth = 1000;
+
 // Characters of one expression text, and nesting of its tree (parse_expression). The depth cap
 // bounds every later recursive walk (simplification, differentiation, tapes); a sum of n terms
 // nests n - 1 levels, so it also caps a flat sum at 1000 terms.

@@ -182,3 +182,31 @@ TEST_CASE("SBML math with 10^4 terms is refused by the expression limits, not by
                                "more than the limit of 1000"));
     CHECK(seconds_since(start) < 5.0);
 }
+
+TEST_CASE("SBML nested 10^5 elements deep is refused before libSBML reads it", "[limits][sbml]") {
+    // libSBML's reader recursed past the stack (a segmentation fault) at about 10^4 levels; the
+    // nesting is now counted on the text first. Comments and quoted '>' must not confuse it.
+    const std::string sbml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<!-- a comment with <tags> -->
+<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2">
+  <model id="deep" name="a > b">
+    <notes><body xmlns="http://www.w3.org/1999/xhtml">)" + std::string(100'000 * 5, ' ') + R"(</body></notes>
+  </model>
+</sbml>)";
+    std::string nested = sbml;
+    std::string divs;
+    for (int i = 0; i < 100'000; ++i) divs += "<div>";
+    for (int i = 0; i < 100'000; ++i) divs += "</div>";
+    nested.replace(nested.find(std::string(500'000, ' ')), 500'000, divs);
+    const TempDir dir;
+    const fs::path file = dir.write("deep.xml", nested);
+    CHECK_THAT(error_of([&] { models::load_sbml(file); }), Catch::Contains("deep.xml: line 5: XML elements nested deeper than the limit of 1000"));
+    CHECK_THAT(error_of([&] { models::load_sbml_from_string(nested, "deep.xml"); }), Catch::Contains("line 5: XML elements nested deeper"));
+    // The same document without the nesting gets past the check (to libSBML's own complaint or none).
+    const std::string flat = nested.replace(nested.find(divs), divs.size(), "<p>shallow</p>");
+    try {
+        models::load_sbml_from_string(flat, "flat.xml");
+    } catch (const models::ModelError& e) {
+        CHECK_THAT(e.what(), !Catch::Contains("nested deeper"));
+    }
+}
