@@ -28,6 +28,9 @@ constexpr const char* vehicle = "vehicle";
 // Sweeps larger than this are refused before any axis or run is materialised: the run list is
 // held in memory (about half a kilobyte per run) and written to runs.csv before anything runs.
 constexpr double max_runs = 1e6;
+constexpr int max_doses = 100'000;
+// Seeds are read from JSON numbers, which are exact integers only up to 2^53.
+constexpr double max_seed = 9007199254740992.0;
 // Samples of one run's trajectory: a run in flight holds them (times observables) in memory, and
 // a chunk of runs is held until it is stored. 28 days sampled every minute is about 40,000.
 constexpr double max_samples_per_run = 1e5;
@@ -55,6 +58,12 @@ std::optional<double> quantity_text(const JsonReader& entry, const Dimension& di
         if (!(unit.dimension == dimension)) {
             entry.fail(fmt::format("'{}' is {}, but this place needs {}", text, models::to_string(unit.dimension),
                                    models::to_string(dimension)));
+            return std::nullopt;
+        }
+        // stod also reads "nan" and "inf", and 1e300 d overflows: an observation time of NaN
+        // passed every '> 0' check and hung the sampling loop.
+        if (!std::isfinite(number * unit.to_internal)) {
+            entry.fail(fmt::format("expected a finite number with a unit, such as '{}', got '{}'", example, text));
             return std::nullopt;
         }
         return number * unit.to_internal;
@@ -221,10 +230,19 @@ private:
                     continue;
                 }
                 sc.interval_s = *every;
-                sc.doses = static_cast<int>(std::floor((*last - sc.start_s) / *every + 1e-9)) + 1;
+                // Counted as a double first: a tiny interval would overflow the int.
+                const double count = std::floor((*last - sc.start_s) / *every + 1e-9) + 1;
+                if (count > max_doses) {
+                    e.fail(fmt::format("{:.3g} doses, more than the limit of {}", count, max_doses));
+                    continue;
+                }
+                sc.doses = static_cast<int>(count);
             } else {
                 const double count = doses->number();
-                if (count < 1 || count > 100000 || count != std::floor(count)) doses->fail("doses must be a whole number from 1 to 100000");
+                if (count < 1 || count > max_doses || count != std::floor(count)) {
+                    doses->fail(fmt::format("doses must be a whole number from 1 to {}", max_doses));
+                    continue;
+                }
                 sc.doses = static_cast<int>(count);
                 if (sc.doses > 1) {
                     if (auto t = duration(e.at("every"))) sc.interval_s = *t;
@@ -233,7 +251,6 @@ private:
                     e.at("every").fail("'every' needs more than one dose");
                 }
             }
-            if (sc.doses > 100000) e.fail("more than 100000 doses");
             s_.schedules.emplace(name, sc);
         }
         if (s_.schedules.empty() && !schedules.has_failed()) schedules.fail("at least one schedule is needed");
@@ -414,7 +431,7 @@ private:
         const double replicates = a.optional("replicates") ? a.at("replicates").number() : 1;
         if (points < 1 || points > 1e7 || points != std::floor(points)) a.at("points").fail("points must be a whole number from 1 to 10000000");
         if (replicates < 1 || replicates > 1e4 || replicates != std::floor(replicates)) a.at("replicates").fail("replicates must be a whole number from 1 to 10000");
-        if (seed < 0 || seed != std::floor(seed)) a.at("seed").fail("seed must be a whole number >= 0");
+        if (seed < 0 || seed > max_seed || seed != std::floor(seed)) a.at("seed").fail("seed must be a whole number from 0 to 2^53");
         struct Range { double low, high; bool log; };
         std::vector<Range> ranges;
         const JsonReader params = a.at("parameters");
