@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -180,6 +181,10 @@ double JsonReader::quantity(const char* value_key, const char* unit_key, const D
             unit.fail(fmt::format("unit '{}' is {}, but this place needs {}", text, to_string(u.dimension),
                                   to_string(dimension)));
             return number;
+        }
+        if (!std::isfinite(number * u.to_internal)) {
+            value.fail(fmt::format("{} {} is beyond the range of a double in internal units", number, text));
+            return 0.0;
         }
         return number * u.to_internal;
     } catch (const UnitError& e) {

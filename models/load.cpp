@@ -4,6 +4,7 @@
 #include "models/load.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <fstream>
 #include <set>
@@ -291,6 +292,8 @@ private:
                 const Unit u = parse_unit(p.unit);
                 p.dimension = u.dimension;
                 p.value = e.at("value").number() * u.to_internal;
+                if (!std::isfinite(p.value))
+                    e.at("value").fail(fmt::format("{} {} is beyond the range of a double in internal units", e.at("value").number(), p.unit));
             } catch (const UnitError& error) {
                 if (!e.has_failed()) unit.fail(error.what());
             }
