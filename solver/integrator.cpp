@@ -158,7 +158,8 @@ struct IntegratorCallbacks {
 
 Integrator::Integrator(const OdeSystem& system, const SolverOptions& options)
     : system_(system), options_(options), workspace_(system), sundials_(std::make_unique<Sundials>(system.size())) {
-    for (const StateInfo& info : system.state_info()) checked_.push_back(options.check_negative_states && info.kind == models::EntityKind::species);
+    for (const StateInfo& info : system.state_info())
+        checked_.push_back(options.check_negative_states && info.kind == models::EntityKind::species);
     kind_ = options.linear_solver;
     if (kind_ == LinearSolverKind::automatic)
         kind_ = system.size() >= options.klu_from_states ? LinearSolverKind::klu : LinearSolverKind::dense;
@@ -314,17 +315,11 @@ bool Integrator::check_states() {
     }
     if (worst == x.size()) return true;
     const double tolerance = negative_state_factor * (options_.atol + options_.rtol * largest_[worst]);
-    failure_ = IntegrationFailure{FailureCause::negative_state, t_,
-                                  fmt::format("species '{}' is {:.6g} at t = {} s, below the negative-state tolerance -{:.3g} "
-                                              "({} x (atol + rtol x its largest value {:.6g}))",
-                                              system_.state_ids()[worst], x[worst], t_, tolerance, negative_state_factor,
-                                              largest_[worst]),
-                                  {}};
+    stop(FailureCause::negative_state,
+         fmt::format("species '{}' is {:.6g} at t = {} s, below the negative-state tolerance -{:.3g} "
+                     "({} x (atol + rtol x its largest value {:.6g}))",
+                     system_.state_ids()[worst], x[worst], t_, tolerance, negative_state_factor, largest_[worst]));
     return false;
-}
-
-void Integrator::fail_at_current_time(FailureCause cause, std::string message) {
-    failure_ = IntegrationFailure{cause, t_, std::move(message), {}};
 }
 
 void Integrator::reset_inputs(std::span<const double> inputs) {
@@ -341,8 +336,7 @@ bool Integrator::advance(double t_out, double t_stop) {
     stopped_at_event_root_ = false;
     // Also between outputs: a run of many short advances (doses, events) calls the RHS rarely.
     if (out_of_time()) {
-        fail_at_current_time(FailureCause::time_limit,
-                             fmt::format("the run used up its wall-clock limit of {} s", options_.max_run_seconds));
+        stop(FailureCause::time_limit, fmt::format("the run used up its wall-clock limit of {} s", options_.max_run_seconds));
         return false;
     }
     if (!s.cvode) {
@@ -372,8 +366,8 @@ bool Integrator::advance(double t_out, double t_stop) {
         // per step.
         const long left = options_.max_run_steps - steps_taken();
         if (left <= 0) {
-            fail_at_current_time(FailureCause::step_limit,
-                                 fmt::format("the run used up its limit of {} internal steps (max_run_steps)", options_.max_run_steps));
+            stop(FailureCause::step_limit,
+                 fmt::format("the run used up its limit of {} internal steps (max_run_steps)", options_.max_run_steps));
             return false;
         }
         run_budget_binds = left < options_.max_steps;

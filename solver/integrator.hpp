@@ -114,7 +114,6 @@ private:
     long steps_taken() const;
     bool out_of_time();
     bool check_states();
-    void fail_at_current_time(FailureCause cause, std::string message);
 
     const OdeSystem& system_;
     SolverOptions options_;
