@@ -98,7 +98,7 @@ TEST_CASE("JSON nested 10^4 deep is refused with the line and column where it pa
     CHECK(models::load(quoted).species.size() == 1);
 }
 
-TEST_CASE("an expression of 10^5 terms is refused by length; 10^4 terms by depth; neither overflows the stack", "[limits]") {
+TEST_CASE("an expression of 10^5 terms is refused by length and one of 10^4 terms by depth, without overflowing the stack", "[limits]") {
     std::string terms;
     for (int i = 0; i < 100'000; ++i) terms += i ? "+A" : "A";
     const std::string long_error = error_of([&] { models::load_from_string(with_rate("k*(" + terms + ")"), "long.json"); });

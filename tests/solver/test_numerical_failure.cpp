@@ -134,7 +134,7 @@ TEST_CASE("a species that starts negative is not held to the negative-state chec
     CHECK(r.trajectory.states.back() == Approx(-25.0));
 }
 
-TEST_CASE("max_steps between outputs is too_much_work; max_run_steps over the run is step_limit", "[solver][failure]") {
+TEST_CASE("max_steps between outputs gives too_much_work, max_run_steps over the run gives step_limit", "[solver][failure]") {
     // Robertson needs a few hundred steps to 1e5 s: 50 per output interval are too few.
     const auto c = compile_text(robertson_model);
     solver::SolverOptions per_output;
