@@ -2,6 +2,7 @@
 // and return 2; a failed integration prints where it failed and returns 1.
 #include "cli/commands.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "models/limits.hpp"
 #include "models/models.hpp"
 #include "scenarios/scenarios.hpp"
 #include "viz/dot.hpp"
@@ -75,7 +77,15 @@ void add_solver_options(CLI::App& command, SolverArgs& args) {
     command.add_option("--atol", args.atol, "Absolute tolerance, nM")->default_val(1e-9);
     command.add_option("--linear-solver", args.linear_solver, "automatic, dense or klu")->default_val("automatic")
         ->check(CLI::IsMember({"automatic", "dense", "klu"}));
-    command.add_option("--max-steps", args.max_steps, "Internal steps allowed between two outputs")->default_val(1'000'000);
+    command.add_option("--max-steps", args.max_steps, "Internal steps allowed between two outputs")->default_val(1'000'000)
+        ->check(CLI::PositiveNumber);
+    command.add_option("--max-run-steps", args.max_run_steps, "Internal steps allowed in a whole run; more ends it with status step_limit")
+        ->default_val(10'000'000)->check(CLI::PositiveNumber);
+    command.add_option("--max-run-seconds", args.max_run_seconds,
+                       "Wall-clock seconds allowed per run; more ends it with status time_limit (0: unlimited)")
+        ->default_val(0.0)->check(CLI::NonNegativeNumber);
+    command.add_flag("--allow-negative-states", args.allow_negative_states,
+                     "Do not fail a run whose species go negative beyond tolerance (models with signed variables)");
 }
 
 solver::SolverOptions to_options(const SolverArgs& args) {
@@ -83,6 +93,9 @@ solver::SolverOptions to_options(const SolverArgs& args) {
     options.rtol = args.rtol;
     options.atol = args.atol;
     options.max_steps = args.max_steps;
+    options.max_run_steps = args.max_run_steps;
+    options.max_run_seconds = args.max_run_seconds;
+    options.check_negative_states = !args.allow_negative_states;
     options.linear_solver = args.linear_solver == "dense" ? solver::LinearSolverKind::dense
                           : args.linear_solver == "klu"   ? solver::LinearSolverKind::klu
                                                           : solver::LinearSolverKind::automatic;
@@ -121,6 +134,9 @@ int run_check(const CheckArgs& args) {
 }
 
 bool is_scenario_file(const std::string& path) {
+    // An oversized file is left to the loader, which refuses it by size without parsing it.
+    std::error_code error;
+    if (std::filesystem::file_size(path, error) > models::limits::max_file_bytes && !error) return false;
     std::ifstream in(path);
     try {
         const auto document = nlohmann::json::parse(in);
@@ -158,7 +174,7 @@ int simulate_scenario(const SimulateArgs& args) {
                              s.region, s.compound, s.dose_mg_per_kg, s.route.empty() ? "-" : s.route, s.schedule,
                              outcome.stats.steps);
     if (outcome.status != scenarios::RunStatus::ok) {
-        std::cerr << "error: " << outcome.message << '\n';
+        std::cerr << fmt::format("error: run failed ({}): {}\n", scenarios::to_string(outcome.status), outcome.message);
         return exit_failed_run;
     }
     return 0;
@@ -214,7 +230,8 @@ int run_simulate(const SimulateArgs& args) {
                                  solver::to_string(result.linear_solver), st.steps,
                                  st.rhs_evaluations, st.jacobian_evaluations);
         if (result.failure) {
-            std::cerr << fmt::format("error: integration failed at t = {:.6g} s: {}\n", result.failure->time, result.failure->message);
+            std::cerr << fmt::format("error: integration failed at t = {:.6g} s ({}): {}\n", result.failure->time,
+                                     solver::to_string(result.failure->cause), result.failure->message);
             for (const auto& [id, err] : result.failure->worst_components)
                 std::cerr << fmt::format("  largest weighted local error: {} ({:.3g})\n", id, err);
             return exit_failed_run;

@@ -19,6 +19,9 @@ struct SolverArgs {
     double atol = 1e-9;
     std::string linear_solver = "automatic";
     long max_steps = 1'000'000;
+    long max_run_steps = 10'000'000;
+    double max_run_seconds = 0.0;
+    bool allow_negative_states = false;
 };
 void add_solver_options(CLI::App& command, SolverArgs& args);
 solver::SolverOptions to_options(const SolverArgs& args);

@@ -88,7 +88,7 @@ int print_report(const scenarios::SweepReport& report, const scenarios::SweepPla
     for (std::size_t i = 0; i < report.outcomes.size(); ++i) {
         if (report.outcomes[i].status == scenarios::RunStatus::ok) continue;
         ++failed_runs;
-        if (!quiet) std::cerr << fmt::format("run {} failed: {}\n", i, report.outcomes[i].message);
+        if (!quiet) std::cerr << fmt::format("run {} failed ({}): {}\n", i, scenarios::to_string(report.outcomes[i].status), report.outcomes[i].message);
     }
     std::size_t failed_expectations = 0;
     for (const auto& r : report.summary.expectations) {
@@ -258,6 +258,9 @@ int run_merge(const MergeArgs& args) {
         solver.atol = identity.at("atol").get<double>();
         solver.max_steps = identity.at("max_steps").get<long>();
         solver.linear_solver = identity.at("linear_solver").get<std::string>();
+        solver.max_run_steps = identity.at("max_run_steps").get<long>();
+        solver.max_run_seconds = identity.at("max_run_seconds").get<double>();
+        solver.allow_negative_states = !identity.at("check_negative_states").get<bool>();
         scenarios::RunnerOptions options;
         options.solver = to_options(solver);
         options.keep_trajectories = identity.at("trajectories").get<bool>();

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "models/limits.hpp"
+
 namespace ntsim::models {
 
 namespace {
@@ -19,7 +21,11 @@ namespace {
 // Every walk over a tree (here, in the solver's tape compiler, and shared_ptr's destructor) is
 // recursive, so nesting is capped to keep hostile input from overflowing a thread's stack.
 // Real rate laws nest a handful of levels; a flat sum of 1000 terms is still accepted.
-constexpr std::size_t max_nesting = 1000;
+constexpr std::size_t max_nesting = limits::max_expression_depth;
+
+// Characters of the text quoted on each side of the error column: enough to find the spot,
+// without echoing a whole 100 kB expression into a message.
+constexpr std::size_t quoted_context = 40;
 
 constexpr std::size_t unlimited = std::numeric_limits<std::size_t>::max();
 
@@ -253,6 +259,10 @@ public:
     explicit Parser(std::string_view text) : text_(text) {}
 
     ExprPtr parse() {
+        if (text_.size() > limits::max_expression_length)
+            fail("expression of " + std::to_string(text_.size()) + " characters is longer than the limit of " +
+                     std::to_string(limits::max_expression_length),
+                 1);
         Parsed result = parse_binary(Level::logical_or);
         skip_space();
         if (!at_end()) fail_found("expected an operator or the end", column());
@@ -477,9 +487,16 @@ private:
     // Messages are assembled in these functions rather than at the call sites, which keeps the
     // string temporaries out of the recursive parsing frames.
     [[noreturn]] void fail(std::string_view problem, std::size_t at) const {
-        throw ExpressionError(std::string(problem) + " at column " + std::to_string(at) + " in '" +
-                                  std::string(text_) + "'",
-                              at);
+        throw ExpressionError(std::string(problem) + " at column " + std::to_string(at) + " in '" + quoted(at) + "'", at);
+    }
+
+    // The text around 1-based column `at`, elided with "..." when long.
+    std::string quoted(std::size_t at) const {
+        if (text_.size() <= 2 * quoted_context) return std::string(text_);
+        const std::size_t centre = std::min(at - 1, text_.size());
+        const std::size_t begin = centre > quoted_context ? centre - quoted_context : 0;
+        const std::size_t end = std::min(text_.size(), centre + quoted_context);
+        return (begin > 0 ? "..." : "") + std::string(text_.substr(begin, end - begin)) + (end < text_.size() ? "..." : "");
     }
 
     [[noreturn]] void fail_found(std::string_view expected, std::size_t at) const {
@@ -763,6 +780,33 @@ void write(const Expr& expression, std::string& out) {
 }
 
 }  // namespace
+
+std::size_t depth(const ExprPtr& expression, DepthMemo& memo) {
+    // Post-order with an explicit stack: a node is finished once all its arguments are.
+    std::vector<const ExprPtr*> pending{&expression};
+    while (!pending.empty()) {
+        const ExprPtr& node = *pending.back();
+        if (memo.contains(node.get())) {
+            pending.pop_back();
+            continue;
+        }
+        std::size_t deepest = 0;
+        bool ready = true;
+        for (const ExprPtr& arg : node->args) {
+            const auto it = memo.find(arg.get());
+            if (it == memo.end()) {
+                pending.push_back(&arg);
+                ready = false;
+            } else {
+                deepest = std::max(deepest, it->second.second + 1);
+            }
+        }
+        if (!ready) continue;
+        memo.emplace(node.get(), std::make_pair(node, deepest));
+        pending.pop_back();
+    }
+    return memo.at(expression.get()).second;
+}
 
 std::set<std::string> symbols(const ExprPtr& expression) {
     std::set<std::string> names;

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace ntsim::models {
@@ -53,7 +55,8 @@ private:
 // `pow(a,b)` and `a^b` become Op::pow (right-associative `^`). Nodes are built with make(), so
 // constants are folded. Nesting deeper than 1000 levels (parentheses, operators, or a chain of
 // over 1000 binary operators, since a+b+c is (a+b)+c) is an ExpressionError, which bounds the
-// recursion of every later walk over the tree.
+// recursion of every later walk over the tree; so is a text over 100,000 characters (see
+// models/limits.hpp). Messages quote at most 80 characters around the error column.
 ExprPtr parse_expression(std::string_view text);
 
 ExprPtr number(double value);
@@ -70,6 +73,12 @@ ExprPtr differentiate(const ExprPtr& expression, std::string_view name);
 // Replaces every symbol for which `replacement(const std::string& name)` returns a non-null
 // ExprPtr; rebuilt nodes are folded again by make().
 template <class F> ExprPtr substitute(const ExprPtr& expression, F&& replacement);
+
+// Nesting of the tree (a leaf is 0), counted without recursion so it is safe on a tree of any
+// depth. Nodes in `memo` are not walked again and stay alive through it, so checking a tree as it
+// grows, node by node, costs each node once.
+using DepthMemo = std::unordered_map<const Expr*, std::pair<ExprPtr, std::size_t>>;
+std::size_t depth(const ExprPtr& expression, DepthMemo& memo);
 
 // The distinct symbol names the expression reads.
 std::set<std::string> symbols(const ExprPtr& expression);

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "models/limits.hpp"
 
 namespace ntsim::models {
 
@@ -14,6 +17,10 @@ using nlohmann::json;
 
 void Problems::add(const std::string& file, const std::string& pointer, const std::string& message) {
     list_.push_back({file, pointer, message});
+    if (list_.size() == limits::max_problems) {
+        list_.push_back({file, "", fmt::format("stopped after {} problems", limits::max_problems)});
+        throw ModelError(list_);
+    }
 }
 
 void Problems::fail(const std::string& file, const std::string& pointer, const std::string& message) {
@@ -175,6 +182,10 @@ double JsonReader::quantity(const char* value_key, const char* unit_key, const D
                                   to_string(dimension)));
             return number;
         }
+        if (!std::isfinite(number * u.to_internal)) {
+            value.fail(fmt::format("{} {} is beyond the range of a double in internal units", number, text));
+            return 0.0;
+        }
         return number * u.to_internal;
     } catch (const UnitError& e) {
         unit.fail(e.what());
@@ -199,7 +210,39 @@ SourceKind classify_source(const JsonReader& entry, const std::string& text) {
     return SourceKind::citation;
 }
 
+namespace {
+
+// Checked on the text before parsing, so a hostile document never becomes a deep tree: parsing is
+// iterative, but other walks of a document (printing, JSON_DIAGNOSTICS' parent links) recurse.
+void check_json_depth(Problems& problems, const std::string& text, const std::string& shown_name) {
+    std::size_t depth = 0, line = 1, column = 0;
+    bool in_string = false, escaped = false;
+    for (const char c : text) {
+        ++column;
+        if (c == '\n') {
+            ++line;
+            column = 0;
+        }
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limits::max_json_depth)
+                problems.fail(shown_name, "", fmt::format("JSON nested deeper than the limit of {} levels at line {}, column {}",
+                                                          limits::max_json_depth, line, column));
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+}
+
+}  // namespace
+
 nlohmann::json parse_json_text(Problems& problems, const std::string& text, const std::string& shown_name) {
+    check_json_depth(problems, text, shown_name);
     try {
         return json::parse(text);
     } catch (const json::parse_error& e) {
@@ -207,10 +250,21 @@ nlohmann::json parse_json_text(Problems& problems, const std::string& text, cons
         const std::string what = e.what();
         const auto bracket = what.find("] ");
         problems.fail(shown_name, "", fmt::format("malformed JSON: {}", bracket == std::string::npos ? what : what.substr(bracket + 2)));
+    } catch (const json::out_of_range& e) {
+        // A number beyond the range of a double, e.g. 1e999; the library gives no position.
+        const std::string what = e.what();
+        const auto bracket = what.find("] ");
+        problems.fail(shown_name, "", fmt::format("malformed JSON: {}", bracket == std::string::npos ? what : what.substr(bracket + 2)));
     }
 }
 
 nlohmann::json read_json_file(Problems& problems, const std::filesystem::path& file, const std::string& shown_name) {
+    std::error_code error;
+    if (std::filesystem::is_directory(file, error)) problems.fail(shown_name, "", "is a directory, not a file");
+    const std::uintmax_t bytes = std::filesystem::file_size(file, error);
+    if (!error && bytes > limits::max_file_bytes)
+        problems.fail(shown_name, "", fmt::format("file of {} bytes is larger than the limit of {} bytes ({} MiB)", bytes,
+                                                  limits::max_file_bytes, limits::max_file_bytes >> 20));
     std::ifstream in(file, std::ios::binary);
     if (!in) problems.fail(shown_name, "", "cannot open file");
     std::stringstream text;
@@ -228,11 +282,15 @@ bool is_identifier(const std::string& text) {
 std::string known_list(std::vector<std::string> names, const std::string& wanted) {
     constexpr std::size_t shown = 10;
     if (names.empty()) return "(none)";
-    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
-        return edit_distance(a, wanted) < edit_distance(b, wanted);
-    });
+    // One distance per name (a comparator computing them would cost n log n of them), then only
+    // the closest few ordered; ties keep the given order.
+    std::vector<std::pair<std::size_t, std::size_t>> ranked;  // (distance, position)
+    ranked.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) ranked.emplace_back(edit_distance(names[i], wanted), i);
+    const std::size_t count = std::min(shown, names.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(count), ranked.end());
     std::string list;
-    for (std::size_t i = 0; i < std::min(shown, names.size()); ++i) list += (i ? ", " : "") + names[i];
+    for (std::size_t i = 0; i < count; ++i) list += (i ? ", " : "") + names[ranked[i].second];
     if (names.size() > shown) list += fmt::format(", ... ({} in all)", names.size());
     return list;
 }

@@ -19,6 +19,7 @@
 #include "models/json_dynamics.hpp"
 #include "models/json_export.hpp"
 #include "models/json_reader.hpp"
+#include "models/limits.hpp"
 #include "models/sbml_import.hpp"
 
 namespace ntsim::models {
@@ -37,6 +38,14 @@ ModelError::ModelError(std::vector<LoadProblem> problems)
           return text;
       }()),
       problems_(std::move(problems)) {}
+
+void limits::check_model_size(const std::string& file, std::size_t species, std::size_t entities) {
+    if (species > max_species)
+        throw ModelError({{file, "", fmt::format("{} species, more than the limit of {}", species, max_species)}});
+    if (entities > max_entities)
+        throw ModelError({{file, "", fmt::format("{} entities (compartments, species, parameters, reactions, observables, "
+                                                 "rules, events), more than the limit of {}", entities, max_entities)}});
+}
 
 namespace {
 
@@ -157,6 +166,7 @@ public:
     ModelBuilder(Problems& problems, std::vector<SourceFile>& files) : problems_(problems), files_(files) {}
 
     Model build() {
+        check_size();
         model_.files.reserve(files_.size());
         for (auto it = files_.rbegin(); it != files_.rend(); ++it) model_.files.push_back(it->name);
         const SourceFile& top = files_.back();
@@ -184,6 +194,19 @@ public:
     }
 
 private:
+    void check_size() const {
+        std::size_t species = 0, entities = 0;
+        for (const auto& f : files_) {
+            for (const char* kind : {"compartments", "species", "parameters", "reactions", "observables"}) {
+                const auto it = f.document.find(kind);
+                if (it == f.document.end() || !it->is_array()) continue;
+                entities += it->size();
+                if (std::string_view(kind) == "species") species += it->size();
+            }
+        }
+        limits::check_model_size(files_.back().name, species, entities);
+    }
+
     // Registers `id` for the entity about to be appended to its list; reports bad and duplicate ids.
     bool declare(const JsonReader& entry, const std::string& id, EntityKind kind, std::size_t index) {
         // optional(), not at(): a missing id was reported when the entry's id was read.
@@ -350,6 +373,9 @@ private:
                     const Unit u = parse_unit(p.unit);
                     p.dimension = u.dimension;
                     p.value = e.at("value").number() * u.to_internal;
+                    if (!std::isfinite(p.value))
+                        e.at("value").fail(fmt::format("{} {} is beyond the range of a double in internal units",
+                                                       e.at("value").number(), p.unit));
                 } catch (const UnitError& error) {
                     if (!e.has_failed()) unit.fail(error.what());
                 }
@@ -378,8 +404,15 @@ private:
             o.origin = {f.name, e.pointer()};
             const JsonReader text = e.at("expression");
             o.expression = parse_checked(text);
-            if (o.expression) check_symbols(text, o.expression, nullptr);
-            if (declare(e, o.id, EntityKind::observable, model_.observables.size())) model_.observables.push_back(std::move(o));
+            std::size_t depth = 0;
+            if (o.expression) {
+                check_symbols(text, o.expression, nullptr);
+                depth = check_inlined_depth(text, o.expression);
+            }
+            if (declare(e, o.id, EntityKind::observable, model_.observables.size())) {
+                model_.observables.push_back(std::move(o));
+                observable_depth_.push_back(depth);
+            }
         }
     }
 
@@ -687,7 +720,10 @@ private:
             rate.check_keys({"type", "expression"});
             const JsonReader text = rate.at("expression");
             r.rate = parse_checked(text);
-            if (r.rate) check_symbols(text, r.rate, &r);
+            if (r.rate) {
+                check_symbols(text, r.rate, &r);
+                check_inlined_depth(text, r.rate);
+            }
         } else {
             type_entry.fail(fmt::format("unknown rate law '{}'; allowed: mass_action, michaelis_menten, "
                                         "hill_activation, hill_inhibition, expression, extent", type));
@@ -793,6 +829,30 @@ private:
         }
     }
 
+    // The solver writes observables out in full wherever they are read, so a chain of observables
+    // each reading the one before nests as deep as all of them together; the parser's depth limit
+    // applies to that written-out tree. Returns its depth.
+    std::size_t check_inlined_depth(const JsonReader& where, const ExprPtr& e) {
+        const std::size_t depth = inlined_depth(e);
+        if (depth > limits::max_expression_depth)
+            where.fail(fmt::format("with the observables it reads written out, the expression nests {} levels, more than "
+                                   "the limit of {}", depth, limits::max_expression_depth));
+        return depth;
+    }
+
+    // A reference to an observable counts one level more than its expression, so a chain of
+    // plain aliases (o2 = o1, o3 = o2, ...), which the compiler also follows recursively, is
+    // bounded too. Recursion here is bounded by the parser's depth limit on `e` itself.
+    std::size_t inlined_depth(const ExprPtr& e) const {
+        if (e->op == Op::symbol) {
+            const auto o = model_.observable_index(e->name);
+            return o && static_cast<std::size_t>(*o) < observable_depth_.size() ? observable_depth_[*o] + 1 : 0;
+        }
+        std::size_t depth = 0;
+        for (const ExprPtr& arg : e->args) depth = std::max(depth, inlined_depth(arg) + 1);
+        return depth;
+    }
+
     // Species observable `index` reads, directly or through the observables declared before it;
     // memoised, since observables built from observables would otherwise be walked exponentially often.
     const std::set<int>& species_read_by(int index) {
@@ -836,6 +896,7 @@ private:
     };
     std::map<std::string, Reference> conversion_factor_of_;  // species id -> its conversion factor entry
     std::unordered_map<int, std::set<int>> species_read_by_observable_;
+    std::vector<std::size_t> observable_depth_;  // by observable index: see check_inlined_depth
 };
 
 Model load_tree(const std::function<void(IncludeLoader&)>& start) {

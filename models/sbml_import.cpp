@@ -5,15 +5,19 @@
 
 #include "models/algebraic_rules.hpp"
 #include "models/sbml_math.hpp"
+#include "models/limits.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <numbers>
 #include <set>
+#include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -436,9 +440,47 @@ void check_document(::SBMLDocument& doc, const std::string& file, const SbmlOpti
     }
 }
 
+// Start tags not closed yet, counted with comments, CDATA, declarations and quoted attribute
+// values skipped; throws SbmlError at the first element beyond the limit.
+void check_xml_depth(const std::string& text, const std::string& file) {
+    auto skip_past = [&](std::size_t from, std::string_view end) {
+        const std::size_t at = text.find(end, from);
+        return at == std::string::npos ? text.size() : at + end.size() - 1;
+    };
+    std::size_t depth = 0;
+    for (std::size_t i = text.find('<'); i < text.size(); i = text.find('<', i + 1)) {
+        if (text.compare(i, 4, "<!--") == 0) i = skip_past(i, "-->");
+        else if (text.compare(i, 9, "<![CDATA[") == 0) i = skip_past(i, "]]>");
+        else if (i + 1 < text.size() && (text[i + 1] == '?' || text[i + 1] == '!')) i = skip_past(i, ">");
+        else if (i + 1 < text.size() && text[i + 1] == '/') {
+            if (depth > 0) --depth;
+            i = skip_past(i, ">");
+        } else {
+            std::size_t end = i + 1;
+            for (char quote = 0; end < text.size(); ++end) {
+                const char c = text[end];
+                if (quote) quote = c == quote ? 0 : quote;
+                else if (c == '"' || c == '\'') quote = c;
+                else if (c == '>') break;
+            }
+            const bool self_closing = end < text.size() && text[end - 1] == '/';
+            if (!self_closing && ++depth > limits::max_xml_depth) {
+                const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n');
+                throw SbmlError({{file, fmt::format("line {}", line),
+                                  fmt::format("XML elements nested deeper than the limit of {}", limits::max_xml_depth)}});
+            }
+            i = end;
+        }
+    }
+}
+
 Model import_document(std::unique_ptr<::SBMLDocument> doc, const std::string& file, const SbmlOptions& options) {
     if (!doc) throw SbmlError({{file, "", "libSBML could not read the file"}});
     check_document(*doc, file, options);
+    const ::Model& m = *doc->getModel();
+    limits::check_model_size(file, m.getNumSpecies(),
+                             m.getNumCompartments() + m.getNumSpecies() + m.getNumParameters() + m.getNumReactions() +
+                                 m.getNumRules() + m.getNumEvents());
     return Importer(file, *doc).run();
 }
 
@@ -456,6 +498,17 @@ bool is_sbml_file(const std::filesystem::path& file) {
 
 Model load_sbml(const std::filesystem::path& file, const SbmlOptions& options) {
     if (!std::filesystem::exists(file)) throw SbmlError({{file.string(), "", "file not found"}});
+    std::error_code error;
+    const std::uintmax_t bytes = std::filesystem::file_size(file, error);
+    if (!error && bytes > limits::max_file_bytes)
+        throw SbmlError({{file.string(), "", fmt::format("file of {} bytes is larger than the limit of {} bytes ({} MiB)", bytes,
+                                                         limits::max_file_bytes, limits::max_file_bytes >> 20)}});
+    {
+        std::ifstream in(file, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        check_xml_depth(text.str(), file.string());
+    }
     ::SBMLReader reader;
     // An absolute path lets libSBML find the external model files of hierarchical models.
     const std::string absolute = std::filesystem::absolute(file).lexically_normal().string();
@@ -463,6 +516,7 @@ Model load_sbml(const std::filesystem::path& file, const SbmlOptions& options) {
 }
 
 Model load_sbml_from_string(const std::string& text, const std::string& name, const SbmlOptions& options) {
+    check_xml_depth(text, name);
     ::SBMLReader reader;
     return import_document(std::unique_ptr<::SBMLDocument>(reader.readSBMLFromString(text)), name, options);
 }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "models/limits.hpp"
 #include "models/model.hpp"
 #include "models/sbml_import.hpp"
 
@@ -46,7 +47,10 @@ MathConverter::MathConverter(const ::Model& model) {
 }
 
 ExprPtr MathConverter::convert(const ::ASTNode& node, const std::string& where, const MathScope* scope) {
-    return convert(node, where, scope, 0);
+    depths_.clear();
+    ExprPtr result = convert(node, where, scope, 0);
+    depths_.clear();
+    return result;
 }
 
 std::vector<std::pair<std::string, std::string>> MathConverter::take_unsupported() {
@@ -60,7 +64,18 @@ std::vector<ExprPtr> MathConverter::children(const ::ASTNode& node, const std::s
 }
 
 ExprPtr MathConverter::convert(const ::ASTNode& node, const std::string& where, const MathScope* scope, int depth) {
-    if (depth > max_depth) throw std::invalid_argument("math nested too deeply");
+    if (node.getNumChildren() > limits::max_expression_depth)
+        throw std::invalid_argument(fmt::format("math with {} arguments to one operator, more than the limit of {}",
+                                                node.getNumChildren(), limits::max_expression_depth));
+    ExprPtr result = convert_node(node, where, scope, depth);
+    if (const std::size_t levels = models::depth(result, depths_); levels > limits::max_expression_depth)
+        throw std::invalid_argument(fmt::format("math nested {} levels deep, more than the limit of {}", levels,
+                                                limits::max_expression_depth));
+    return result;
+}
+
+ExprPtr MathConverter::convert_node(const ::ASTNode& node, const std::string& where, const MathScope* scope, int depth) {
+    if (depth > max_depth) throw std::invalid_argument(fmt::format("math nested more than {} levels deep", max_depth));
     const auto unary = [&](Op op) {
         const auto a = children(node, where, scope, depth);
         if (a.size() != 1) throw std::invalid_argument(fmt::format("'{}' needs one argument", node.getName() ? node.getName() : "?"));

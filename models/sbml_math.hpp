@@ -36,11 +36,16 @@ public:
 
 private:
     ExprPtr convert(const ::ASTNode& node, const std::string& where, const MathScope* scope, int depth);
+    ExprPtr convert_node(const ::ASTNode& node, const std::string& where, const MathScope* scope, int depth);
     std::vector<ExprPtr> children(const ::ASTNode& node, const std::string& where, const MathScope* scope, int depth);
     ExprPtr call(const ::ASTNode& node, const std::string& where, const MathScope* scope, int depth);
     void record_unsupported(const std::string& where, const std::string& construct) { unsupported_.emplace_back(where, construct); }
 
     std::unordered_map<std::string, const ::FunctionDefinition*> functions_;
+    // Depths of the nodes built for the expression being converted: an n-ary <plus> becomes a
+    // chain n deep, so the tree is checked as it grows, before it is deep enough to overflow
+    // the stack of a recursive walk (or of its own destruction).
+    DepthMemo depths_;
     std::set<std::string> local_parameters_;
     std::vector<std::pair<std::string, std::string>> unsupported_;
 };

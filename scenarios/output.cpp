@@ -59,7 +59,6 @@ std::string run_prefix(const Run& run) {
     return p;
 }
 
-const char* status_text(RunStatus s) { return s == RunStatus::ok ? "ok" : "failed"; }
 
 // states.csv: every species of every run at every sample (long format), for the interactive report.
 void write_states(const fs::path& directory, const SweepPlan& plan, const OutcomeSource& full,
@@ -93,13 +92,17 @@ void prepare_output_directory(const fs::path& directory) {
     fs::remove(probe, ec);
 }
 
-void write_plan(const fs::path& directory, const SweepPlan& plan) {
+void write_plan(const fs::path& directory, const SweepPlan& plan, const std::vector<RunOutcome>& outcomes) {
     AtomicFile file(directory / "runs.csv");
     auto& os = file.stream();
-    os << header(plan) << ",vehicle_run,added_as_reference\n";
-    for (const auto& run : plan.runs)
+    os << header(plan) << ",vehicle_run,added_as_reference,status,message\n";
+    for (const auto& run : plan.runs) {
         os << run_prefix(run) << ',' << (run.vehicle ? std::to_string(*run.vehicle) : "") << ','
-           << (run.added_as_reference ? "yes" : "no") << '\n';
+           << (run.added_as_reference ? "yes" : "no") << ',';
+        if (run.index < outcomes.size()) os << to_string(outcomes[run.index].status) << ',' << csv_field(outcomes[run.index].message);
+        else os << "pending,";
+        os << '\n';
+    }
     file.commit();
 }
 
@@ -129,7 +132,7 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         os << '\n';
         for (const auto& row : summary.rows) {
             const Run& run = plan.runs[row.run];
-            os << run_prefix(run) << ',' << status_text(outcomes[row.run].status) << ',' << scenario.observables[row.observable]
+            os << run_prefix(run) << ',' << to_string(outcomes[row.run].status) << ',' << scenario.observables[row.observable]
                << ',' << num(row.peak) << ',' << num(row.time_to_peak_s) << ',' << num(row.auc) << ',' << num(row.final_value)
                << ',' << num(row.peak_fold_change) << ',' << num(row.auc_fold_change) << ',' << num(row.final_fold_change);
             for (std::size_t t = 0; t < row.value_at.size(); ++t) os << ',' << num(row.value_at[t]) << ',' << num(row.fold_change_at[t]);
@@ -205,7 +208,7 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
             const auto& run = plan.runs[i];
             const auto& out = outcomes[run.index];
             const nlohmann::ordered_json entry = {{"run", run.index},
-                                                  {"status", status_text(out.status)},
+                                                  {"status", to_string(out.status)},
                                                   {"message", out.message},
                                                   {"steps", out.stats.steps},
                                                   {"rhs_evaluations", out.stats.rhs_evaluations},

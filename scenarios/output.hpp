@@ -21,7 +21,9 @@ struct RunContext {
 // Checks the directory can be created and written, before anything runs.
 void prepare_output_directory(const std::filesystem::path& directory);
 
-void write_plan(const std::filesystem::path& directory, const SweepPlan& plan);
+// runs.csv: every run's settings, its vehicle reference, and its status and message: "pending"
+// before the sweep runs, rewritten with the outcomes (indexed by run) when it has finished.
+void write_plan(const std::filesystem::path& directory, const SweepPlan& plan, const std::vector<RunOutcome>& outcomes = {});
 
 // The full record of one run (with its sampled trajectory): from memory or from a run store.
 using OutcomeSource = std::function<RunOutcome(std::size_t run)>;

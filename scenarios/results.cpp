@@ -88,6 +88,9 @@ SweepIdentity identify(const Scenario& scenario, const SweepPlan& plan, const Sh
     f["rtol"] = options.solver.rtol;
     f["atol"] = options.solver.atol;
     f["max_steps"] = options.solver.max_steps;
+    f["max_run_steps"] = options.solver.max_run_steps;
+    f["max_run_seconds"] = options.solver.max_run_seconds;
+    f["check_negative_states"] = options.solver.check_negative_states;
     f["linear_solver"] = solver::to_string(options.solver.linear_solver);
     f["trajectories"] = options.keep_trajectories;
     f["states"] = options.record_states;
@@ -140,6 +143,7 @@ SweepReport finish_sweep(const fs::path& directory, const Scenario& scenario, co
         report.outcomes.push_back(std::move(compact));
     }
     report.summary = summarise(scenario, plan, report.outcomes, context.options.solver.atol);
+    write_plan(directory, plan, report.outcomes);
     write_results(directory, scenario, plan, report.outcomes, report.summary, context,
                   [&](std::size_t run) { return store.read(run); }, trajectories, state_ids);
     return report;

@@ -80,7 +80,7 @@ private:
 std::string encode_run(const RunOutcome& o) {
     Writer w;
     w.put<std::uint64_t>(o.run);
-    w.put<std::uint8_t>(o.status == RunStatus::ok ? 0 : 1);
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(o.status));
     w.put_string(o.message);
     for (long v : {o.stats.steps, o.stats.rhs_evaluations, o.stats.jacobian_evaluations, o.stats.linear_setups,
                    o.stats.error_test_failures, o.stats.convergence_failures})
@@ -101,7 +101,9 @@ RunOutcome decode_run(const std::string& bytes) {
     Reader r(bytes);
     RunOutcome o;
     o.run = r.get<std::uint64_t>();
-    o.status = r.get<std::uint8_t>() == 0 ? RunStatus::ok : RunStatus::failed;
+    const auto status = r.get<std::uint8_t>();
+    if (status > static_cast<std::uint8_t>(RunStatus::solver_error)) throw std::runtime_error("run store: unknown run status");
+    o.status = static_cast<RunStatus>(status);
     o.message = r.get_string();
     for (long* v : {&o.stats.steps, &o.stats.rhs_evaluations, &o.stats.jacobian_evaluations, &o.stats.linear_setups,
                     &o.stats.error_test_failures, &o.stats.convergence_failures})

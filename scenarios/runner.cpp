@@ -33,6 +33,36 @@ std::string baseline_key(const std::vector<double>& inputs, const std::vector<do
 
 }  // namespace
 
+std::string to_string(RunStatus status) {
+    switch (status) {
+        case RunStatus::ok: return "ok";
+        case RunStatus::failed: return "failed";
+        case RunStatus::non_finite: return "non_finite";
+        case RunStatus::negative_state: return "negative_state";
+        case RunStatus::too_much_work: return "too_much_work";
+        case RunStatus::step_limit: return "step_limit";
+        case RunStatus::time_limit: return "time_limit";
+        case RunStatus::error_test_failures: return "error_test_failures";
+        case RunStatus::convergence_failures: return "convergence_failures";
+        case RunStatus::solver_error: return "solver_error";
+    }
+    return "?";
+}
+
+RunStatus status_of(solver::FailureCause cause) {
+    switch (cause) {
+        case solver::FailureCause::non_finite: return RunStatus::non_finite;
+        case solver::FailureCause::negative_state: return RunStatus::negative_state;
+        case solver::FailureCause::too_much_work: return RunStatus::too_much_work;
+        case solver::FailureCause::step_limit: return RunStatus::step_limit;
+        case solver::FailureCause::time_limit: return RunStatus::time_limit;
+        case solver::FailureCause::error_test_failures: return RunStatus::error_test_failures;
+        case solver::FailureCause::convergence_failures: return RunStatus::convergence_failures;
+        case solver::FailureCause::solver_error: return RunStatus::solver_error;
+    }
+    return RunStatus::failed;
+}
+
 SweepRunner::SweepRunner(const Scenario& scenario)
     : scenario_(scenario), network_(scenario.model), system_(solver::compile(network_)) {
     for (const auto& id : scenario.observables) outputs_.push_back(models::symbol(id));
@@ -87,11 +117,31 @@ std::vector<double> SweepRunner::sample_times(const RunSettings& settings, doubl
     return times;
 }
 
+std::string SweepRunner::non_finite_output(solver::Integrator& integrator, double t, const std::vector<double>& row) const {
+    for (std::size_t k = 0; k < row.size(); ++k) {
+        if (std::isfinite(row[k])) continue;
+        const std::string& id = scenario_.observables[k];
+        if (const auto o = system_.observable_index(id)) {
+            // Observables know their formula: name the term that is not finite.
+            std::vector<double> all(system_.observable_ids().size());
+            system_.observables(integrator.workspace(), t, integrator.state().data(), all.data());
+            const int which[] = {*o};
+            if (std::string why = system_.non_finite_observable(integrator.workspace(), t, which); !why.empty()) return why;
+        }
+        return fmt::format("output '{}' is {} at t = {} s", id, row[k], t);
+    }
+    return {};
+}
+
 RunOutcome SweepRunner::run_one(const Run& run, const std::vector<double>& inputs, const solver::SteadyStateResult& baseline,
                                 const RunnerOptions& options, solver::Integrator& integrator, solver::Probe& outputs) const {
     RunOutcome out;
     out.run = run.index;
-    if (!baseline.converged) throw std::runtime_error(fmt::format("pre-equilibration failed: {}", baseline.message));
+    if (!baseline.converged) {
+        out.status = baseline.failure_cause ? status_of(*baseline.failure_cause) : RunStatus::failed;
+        out.message = fmt::format("pre-equilibration failed: {}", baseline.message);
+        return out;
+    }
     const RunSettings& s = run.settings;
     const auto times = sample_times(s, out.last_dose_s);
     const auto dose_times = scenario_.schedules.at(s.schedule).dose_times();
@@ -115,6 +165,10 @@ RunOutcome SweepRunner::run_one(const Run& run, const std::vector<double>& input
         const double t_stop = next_dose < dose_times.size() ? dose_times[next_dose] : times.back();
         if (!integrator.advance(t, t_stop)) break;
         outputs.evaluate(integrator.workspace(), t, integrator.state().data(), row.data());
+        if (std::string why = non_finite_output(integrator, t, row); !why.empty()) {
+            integrator.stop(solver::FailureCause::non_finite, std::move(why));
+            break;
+        }
         out.times_s.push_back(t);
         out.values.insert(out.values.end(), row.begin(), row.end());
         if (options.record_states) out.states.insert(out.states.end(), integrator.state().begin(), integrator.state().end());
@@ -122,8 +176,9 @@ RunOutcome SweepRunner::run_one(const Run& run, const std::vector<double>& input
     out.stats = integrator.stats();
     if (integrator.failure()) {
         const auto& f = *integrator.failure();
-        out.status = RunStatus::failed;
-        out.message = fmt::format("integration failed at t = {:.6g} s: {}", f.time, f.message);
+        out.status = status_of(f.cause);
+        out.message = fmt::format("integration failed at t = {:.6g} s ({}): {}", f.time, solver::to_string(f.cause), f.message);
+        for (const auto& [id, error] : f.worst_components) out.message += fmt::format("; weighted local error of {}: {:.3g}", id, error);
     }
     return out;
 }
@@ -166,6 +221,11 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
     };
     tbb::enumerable_thread_specific<Worker> workers;
     const std::size_t chunk = options.chunk_runs ? options.chunk_runs : 32 * static_cast<std::size_t>(threads);
+    // A pathological model may stall in pre-equilibration as easily as in the dosed run.
+    solver::SteadyStateOptions steady = options.steady;
+    steady.integration.max_run_steps = options.solver.max_run_steps;
+    steady.integration.max_run_seconds = options.solver.max_run_seconds;
+    steady.integration.check_negative_states = options.solver.check_negative_states;
 
     for (std::size_t begin = 0; begin < runs.size(); begin += chunk) {
         const std::size_t end = std::min(runs.size(), begin + chunk);
@@ -186,7 +246,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
             tbb::parallel_for(std::size_t{0}, baselines.size(), [&](std::size_t b) {
                 const std::size_t k = baseline_first[b];
                 try {
-                    baselines[b] = solver::find_steady_state(system_, inputs[k], x0[k], options.steady);
+                    baselines[b] = solver::find_steady_state(system_, inputs[k], x0[k], steady);
                 } catch (const std::exception& e) {
                     baselines[b].converged = false;
                     baselines[b].message = e.what();
@@ -213,7 +273,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
                     out.times_s = {};
                     out.values = {};
                 }
-                if (out.status == RunStatus::failed) progress.failed.fetch_add(1, std::memory_order_relaxed);
+                if (out.status != RunStatus::ok) progress.failed.fetch_add(1, std::memory_order_relaxed);
                 progress.done.fetch_add(1, std::memory_order_relaxed);
             });
         });

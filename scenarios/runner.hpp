@@ -16,7 +16,7 @@ namespace ntsim::scenarios {
 
 struct RunnerOptions {
     solver::SolverOptions solver;
-    solver::SteadyStateOptions steady;
+    solver::SteadyStateOptions steady;     // its integration takes the run limits of `solver` (steps, seconds, negative states)
     unsigned threads = 0;                  // 0: all cores
     bool keep_trajectories = true;         // keep sampled observables (trajectories.csv); metrics are always kept
     bool record_states = false;            // keep every species' course too (for the interactive report)
@@ -29,7 +29,23 @@ struct Progress {
     std::atomic<std::size_t> failed{0};
 };
 
-enum class RunStatus { ok, failed };
+// A run's outcome: ok, one of the integration failure causes (solver::FailureCause, same
+// names), or failed for anything else (a run that cannot be dosed, a setup error).
+enum class RunStatus {
+    ok,
+    failed,
+    non_finite,
+    negative_state,
+    too_much_work,
+    step_limit,
+    time_limit,
+    error_test_failures,
+    convergence_failures,
+    solver_error,
+};
+
+std::string to_string(RunStatus status);
+RunStatus status_of(solver::FailureCause cause);
 
 // Metrics of one observable over the window after the last dose (times measured from it).
 struct ObservableMetrics {
@@ -40,7 +56,7 @@ struct ObservableMetrics {
 struct RunOutcome {
     std::size_t run = 0;
     RunStatus status = RunStatus::ok;
-    std::string message;                   // why the run failed
+    std::string message;                   // why the run failed: what (by id and expression), when, and the cause
     solver::SolverStats stats;             // pre-equilibration excluded
     double last_dose_s = 0.0;              // metrics are taken from here on
     std::vector<double> times_s;           // since the start of the schedule's day 0
@@ -77,6 +93,8 @@ public:
 private:
     RunOutcome run_one(const Run& run, const std::vector<double>& inputs, const solver::SteadyStateResult& baseline,
                        const RunnerOptions& options, solver::Integrator& integrator, solver::Probe& outputs) const;
+    // Why an output row holds NaN or infinity (the first such output), or "" when all are finite.
+    std::string non_finite_output(solver::Integrator& integrator, double t, const std::vector<double>& row) const;
     void add_metrics(RunOutcome& out) const;
 
     const Scenario& scenario_;

@@ -25,9 +25,15 @@ using models::Problems;
 namespace {
 
 constexpr const char* vehicle = "vehicle";
-// Sweeps larger than this are almost certainly a typo in an axis; they are refused before any
-// memory is committed to them.
-constexpr double max_runs = 1e8;
+// Sweeps larger than this are refused before any axis or run is materialised: the run list is
+// held in memory (about half a kilobyte per run) and written to runs.csv before anything runs.
+constexpr double max_runs = 1e6;
+constexpr int max_doses = 100'000;
+// Seeds are read from JSON numbers, which are exact integers only up to 2^53.
+constexpr double max_seed = 9007199254740992.0;
+// Samples of one run's trajectory: a run in flight holds them (times observables) in memory, and
+// a chunk of runs is held until it is stored. 28 days sampled every minute is about 40,000.
+constexpr double max_samples_per_run = 1e5;
 
 // "0.5 mg/kg", "2 h", "1e-3 1/s": a number, then a unit. The unit is required so a bare number is
 // never silently read in the internal unit.
@@ -52,6 +58,12 @@ std::optional<double> quantity_text(const JsonReader& entry, const Dimension& di
         if (!(unit.dimension == dimension)) {
             entry.fail(fmt::format("'{}' is {}, but this place needs {}", text, models::to_string(unit.dimension),
                                    models::to_string(dimension)));
+            return std::nullopt;
+        }
+        // stod also reads "nan" and "inf", and 1e300 d overflows: an observation time of NaN
+        // passed every '> 0' check and hung the sampling loop.
+        if (!std::isfinite(number * unit.to_internal)) {
+            entry.fail(fmt::format("expected a finite number with a unit, such as '{}', got '{}'", example, text));
             return std::nullopt;
         }
         return number * unit.to_internal;
@@ -134,6 +146,7 @@ public:
         if (auto o = duration(root.at("observe"))) s_.observe_s = *o;
         if (s_.observe_s <= 0 && !root.at("observe").has_failed()) root.at("observe").fail("'observe' must be > 0");
         read_outputs(root.at("outputs"));
+        if (s_.sample_every_s > 0 && s_.observe_s > 0) check_samples_per_run(root.at("outputs"));
         if (auto axes = root.optional("axes")) read_axes(*axes);
         problems_.throw_if_any();
         if (auto e = root.optional("expectations")) read_expectations(*e);
@@ -222,10 +235,19 @@ private:
                     continue;
                 }
                 sc.interval_s = *every;
-                sc.doses = static_cast<int>(std::floor((*last - sc.start_s) / *every + 1e-9)) + 1;
+                // Counted as a double first: a tiny interval would overflow the int.
+                const double count = std::floor((*last - sc.start_s) / *every + 1e-9) + 1;
+                if (count > max_doses) {
+                    e.fail(fmt::format("{:.3g} doses, more than the limit of {}", count, max_doses));
+                    continue;
+                }
+                sc.doses = static_cast<int>(count);
             } else {
                 const double count = doses->number();
-                if (count < 1 || count > 100000 || count != std::floor(count)) doses->fail("doses must be a whole number from 1 to 100000");
+                if (count < 1 || count > max_doses || count != std::floor(count)) {
+                    doses->fail(fmt::format("doses must be a whole number from 1 to {}", max_doses));
+                    continue;
+                }
                 sc.doses = static_cast<int>(count);
                 if (sc.doses > 1) {
                     if (auto t = duration(e.at("every"))) sc.interval_s = *t;
@@ -234,7 +256,6 @@ private:
                     e.at("every").fail("'every' needs more than one dose");
                 }
             }
-            if (sc.doses > 100000) e.fail("more than 100000 doses");
             s_.schedules.emplace(name, sc);
         }
         if (s_.schedules.empty() && !schedules.has_failed()) schedules.fail("at least one schedule is needed");
@@ -339,6 +360,19 @@ private:
         }
     }
 
+    // The longest schedule's trajectory, from time 0 to the end of observation after its last dose.
+    void check_samples_per_run(const JsonReader& outputs) {
+        for (const auto& [name, schedule] : s_.schedules) {
+            const double samples = (schedule.dose_times().back() + s_.observe_s) / s_.sample_every_s;
+            if (samples > max_samples_per_run) {
+                outputs.at("every").fail(fmt::format("sampling every {} s gives {:.3g} samples per run with schedule '{}', "
+                                                     "more than the limit of {:.0f}; sample less often or observe less",
+                                                     s_.sample_every_s, samples, name, max_samples_per_run));
+                return;
+            }
+        }
+    }
+
     void read_axes(const JsonReader& axes) {
         if (!axes.require_array()) return;
         std::set<std::string> names;
@@ -375,7 +409,7 @@ private:
                     axis.numbers = numbers(a, [&](const JsonReader& e) { return parameter_value(e, id); });
                 }
             } else if (kind == "sample") {
-                read_sample_axis(a, axis);
+                read_sample_axis(a, axis, runs);
             } else if (!a.at("axis").has_failed()) {
                 a.at("axis").fail(fmt::format("unknown axis '{}'; allowed: region, compound, schedule, dose, parameter, sample", kind));
                 continue;
@@ -385,8 +419,12 @@ private:
             runs *= static_cast<double>(std::max<std::size_t>(axis.size(), 1));
             s_.axes.push_back(std::move(axis));
         }
-        if (runs > max_runs)
-            axes.fail(fmt::format("the sweep expands to {:.3g} runs, more than the limit of {:.0g}; split it into shards", runs, max_runs));
+        if (runs > max_runs) axes.fail(too_many_runs(runs));
+    }
+
+    static std::string too_many_runs(double runs) {
+        return fmt::format("the sweep expands to {:.3g} runs, more than the limit of {:.0g}; split it into several scenarios",
+                           runs, max_runs);
     }
 
     std::vector<double> numbers(const JsonReader& a, const std::function<std::optional<double>(const JsonReader&)>& read) {
@@ -404,7 +442,9 @@ private:
         return out;
     }
 
-    void read_sample_axis(const JsonReader& a, Axis& axis) {
+    // `runs_before`: the product of the sizes of the axes before this one, so an oversized design
+    // is refused before it is drawn.
+    void read_sample_axis(const JsonReader& a, Axis& axis, double runs_before) {
         a.check_keys({"axis", "method", "points", "seed", "replicates", "parameters"});
         axis.kind = AxisKind::sample;
         axis.name = "sample";
@@ -416,7 +456,7 @@ private:
         const double replicates = a.optional("replicates") ? a.at("replicates").number() : 1;
         if (points < 1 || points > 1e7 || points != std::floor(points)) a.at("points").fail("points must be a whole number from 1 to 10000000");
         if (replicates < 1 || replicates > 1e4 || replicates != std::floor(replicates)) a.at("replicates").fail("replicates must be a whole number from 1 to 10000");
-        if (seed < 0 || seed != std::floor(seed)) a.at("seed").fail("seed must be a whole number >= 0");
+        if (seed < 0 || seed > max_seed || seed != std::floor(seed)) a.at("seed").fail("seed must be a whole number from 0 to 2^53");
         struct Range { double low, high; bool log; };
         std::vector<Range> ranges;
         const JsonReader params = a.at("parameters");
@@ -440,6 +480,10 @@ private:
         }
         if (axis.sample_method == "sobol" && ranges.size() > max_sobol_dimensions) {
             params.fail(fmt::format("sobol supports at most {} parameters", max_sobol_dimensions));
+            return;
+        }
+        if (runs_before * points * replicates > max_runs) {
+            a.fail(too_many_runs(runs_before * points * replicates));
             return;
         }
         axis.seed = static_cast<std::uint64_t>(seed);

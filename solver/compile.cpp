@@ -347,6 +347,7 @@ private:
         for (const auto& r : model_.reactions) {
             rates_.push_back(expand(r.rate));
             sys_.rate_slots_.push_back(builder.emit(rates_.back()));
+            sys_.rate_formulas_.push_back({fmt::format("reaction '{}'", r.id), r.rate, rates_.back(), sys_.rate_slots_.back()});
         }
         const std::size_t n = sys_.state_ids_.size();
         terms_of_state_.assign(n, {});
@@ -357,6 +358,7 @@ private:
             if (p.role != Role::state) continue;
             term_expressions_.push_back(expand(rule.expression));
             const Slot slot = builder.emit(term_expressions_.back());
+            sys_.rate_formulas_.push_back({fmt::format("rate rule for '{}'", id), rule.expression, term_expressions_.back(), slot});
             add_term(p.position, -1, Factors{}, slot, term_expressions_.size() - 1);
         }
         sys_.rate_tape_ = builder.finish();
@@ -453,7 +455,12 @@ private:
 
     void emit_observables() {
         TapeBuilder builder(resolver(), sys_.jacobian_tape_.end_slot());
-        for (const auto& o : model_.observables) sys_.observable_slots_.push_back(builder.emit(value_of(o.id)));
+        for (const auto& o : model_.observables) {
+            const ExprPtr expanded = value_of(o.id);
+            sys_.observable_slots_.push_back(builder.emit(expanded));
+            sys_.observable_formulas_.push_back({fmt::format("observable '{}'", o.id), o.expression, expanded,
+                                                 sys_.observable_slots_.back()});
+        }
         sys_.observable_tape_ = builder.finish();
     }
 

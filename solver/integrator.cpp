@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include <cvode/cvode.h>
 #include <fmt/format.h>
@@ -26,6 +27,14 @@ constexpr std::size_t worst_components_reported = 3;
 // A rate discontinuity found again and again at the same time means the integrator cannot get
 // past it; give up rather than loop.
 constexpr int max_restarts_at_one_time = 100;
+
+// A dense n x n matrix of 8-byte values: 5000 states take 200 MB, more would risk the memory of a
+// machine running one integrator per thread.
+constexpr std::size_t max_dense_states = 5000;
+
+// Reading the clock costs about as much as a small model's right-hand side, so the wall-clock
+// limit is checked once per this many evaluations (well under a millisecond apart).
+constexpr long rhs_calls_per_clock_check = 256;
 
 struct CvodeDeleter {
     void operator()(void* memory) const { CVodeFree(&memory); }
@@ -66,6 +75,7 @@ struct Integrator::Sundials {
     std::unique_ptr<void, CvodeDeleter> cvode;
     std::vector<double> jacobian_values;
     std::string callback_error;
+    std::string non_finite_jacobian;  // why the last Jacobian was refused
     bool initialised = false;
 
     Sundials(std::size_t n) : y(n, context) {}
@@ -76,6 +86,20 @@ std::string to_string(LinearSolverKind kind) {
         case LinearSolverKind::automatic: return "automatic";
         case LinearSolverKind::dense: return "dense";
         case LinearSolverKind::klu: return "klu";
+    }
+    return "?";
+}
+
+std::string to_string(FailureCause cause) {
+    switch (cause) {
+        case FailureCause::non_finite: return "non_finite";
+        case FailureCause::negative_state: return "negative_state";
+        case FailureCause::too_much_work: return "too_much_work";
+        case FailureCause::step_limit: return "step_limit";
+        case FailureCause::time_limit: return "time_limit";
+        case FailureCause::error_test_failures: return "error_test_failures";
+        case FailureCause::convergence_failures: return "convergence_failures";
+        case FailureCause::solver_error: return "solver_error";
     }
     return "?";
 }
@@ -95,6 +119,8 @@ SolverStats& SolverStats::operator+=(const SolverStats& o) {
 struct IntegratorCallbacks {
     static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void* user_data) {
         auto* self = static_cast<Integrator*>(user_data);
+        // Unrecoverable, so CVODE returns at once; advance() reports the time limit.
+        if (--self->rhs_until_clock_check_ <= 0 && self->out_of_time()) return -1;
         try {
             return self->system_.rhs(self->workspace_, t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot)) ? 0 : 1;
         } catch (const std::exception& e) {
@@ -133,6 +159,18 @@ struct IntegratorCallbacks {
                         column[pattern.rows[k]] = values[k];
                 }
             }
+            // A non-finite partial derivative would poison every Newton step: name it and let
+            // CVODE retry with a smaller step. One pass, and Jacobians are rare next to RHS calls.
+            const double* values = SUNMatGetID(J) == SUNMATRIX_SPARSE ? SUNSparseMatrix_Data(J) : self->sundials_->jacobian_values.data();
+            for (std::size_t k = 0; k < pattern.rows.size(); ++k) {
+                if (std::isfinite(values[k])) continue;
+                const auto column = std::upper_bound(pattern.column_starts.begin(), pattern.column_starts.end(), static_cast<int>(k)) -
+                                    pattern.column_starts.begin() - 1;
+                self->sundials_->non_finite_jacobian =
+                    fmt::format("Jacobian entry d(d{}/dt)/d{} is {} at t = {} s", system.state_ids()[pattern.rows[k]],
+                                system.state_ids()[column], values[k], t);
+                return 1;
+            }
             return 0;
         } catch (const std::exception& e) {
             self->sundials_->callback_error = e.what();
@@ -143,10 +181,16 @@ struct IntegratorCallbacks {
 
 Integrator::Integrator(const OdeSystem& system, const SolverOptions& options)
     : system_(system), options_(options), workspace_(system), sundials_(std::make_unique<Sundials>(system.size())) {
+    for (const StateInfo& info : system.state_info())
+        checked_.push_back(options.check_negative_states && info.kind == models::EntityKind::species);
     kind_ = options.linear_solver;
     if (kind_ == LinearSolverKind::automatic)
         kind_ = system.size() >= options.klu_from_states ? LinearSolverKind::klu : LinearSolverKind::dense;
 
+    if (kind_ == LinearSolverKind::dense && system.size() > max_dense_states)
+        throw std::invalid_argument(fmt::format("the dense linear solver would need {:.3g} GB for {} states; use klu",
+                                                8.0 * static_cast<double>(system.size()) * static_cast<double>(system.size()) / 1e9,
+                                                system.size()));
     // A system without states (an SBML model of rules and constants) has nothing for CVODE to
     // integrate: time just advances.
     if (system.size() == 0) return;
@@ -185,6 +229,18 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
     failure_.reset();
     stopped_at_event_root_ = false;
     stepped_since_init_ = false;
+    largest_.assign(x0.size(), 0.0);
+    checking_.assign(x0.size(), 0);
+    for (std::size_t i = 0; i < x0.size(); ++i) {
+        largest_[i] = std::fabs(x0[i]);
+        checking_[i] = checked_[i] && x0[i] >= 0;
+    }
+    out_of_time_ = false;
+    rhs_until_clock_check_ = rhs_calls_per_clock_check;
+    deadline_.reset();
+    if (options_.max_run_seconds > 0)
+        deadline_ = std::chrono::steady_clock::now() +
+                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options_.max_run_seconds));
     if (!s.cvode) return;
     void* cv = s.cvode.get();
     if (!s.initialised) {
@@ -193,7 +249,6 @@ void Integrator::start(double t0, std::span<const double> x0, std::span<const do
         check(CVodeSetUserData(cv, this), "Integrator::start", "CVodeSetUserData", s.errors, CVodeGetReturnFlagName);
         check(CVodeSetLinearSolver(cv, s.linear_solver.get(), s.matrix.get()), "Integrator::start", "CVodeSetLinearSolver", s.errors, CVodeGetReturnFlagName);
         check(CVodeSetJacFn(cv, IntegratorCallbacks::jacobian), "Integrator::start", "CVodeSetJacFn", s.errors, CVodeGetReturnFlagName);
-        check(CVodeSetMaxNumSteps(cv, options_.max_steps), "Integrator::start", "CVodeSetMaxNumSteps", s.errors, CVodeGetReturnFlagName);
         if (options_.max_step_s > 0)
             check(CVodeSetMaxStep(cv, options_.max_step_s), "Integrator::start", "CVodeSetMaxStep", s.errors, CVodeGetReturnFlagName);
         if (system_.root_count() > 0) {
@@ -241,7 +296,52 @@ void Integrator::restart() {
 
 void Integrator::reset_state(std::span<const double> x) {
     std::copy(x.begin(), x.end(), sundials_->y.data().begin());
+    for (std::size_t i = 0; i < x.size(); ++i) largest_[i] = std::max(largest_[i], std::fabs(x[i]));
     restart();
+}
+
+void Integrator::stop(FailureCause cause, std::string message) {
+    if (!failure_) failure_ = IntegrationFailure{cause, t_, std::move(message), {}};
+}
+
+long Integrator::steps_taken() const {
+    long steps = 0;
+    if (sundials_->initialised && sundials_->cvode) CVodeGetNumSteps(sundials_->cvode.get(), &steps);
+    return finished_segments_.steps + steps;
+}
+
+bool Integrator::out_of_time() {
+    rhs_until_clock_check_ = rhs_calls_per_clock_check;
+    if (!deadline_ || std::chrono::steady_clock::now() < *deadline_) return false;
+    out_of_time_ = true;
+    return true;
+}
+
+// A species below its tolerance is reported with the value furthest below it; a species that
+// starts negative is taken as meant to be (an SBML variable) and not checked.
+bool Integrator::check_states() {
+    const auto x = state();
+    std::size_t worst = x.size();
+    double worst_ratio = 1.0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!checking_[i]) continue;
+        if (x[i] >= 0) {
+            largest_[i] = std::max(largest_[i], x[i]);
+            continue;
+        }
+        const double tolerance = negative_state_factor * (options_.atol + options_.rtol * largest_[i]);
+        if (-x[i] > worst_ratio * tolerance) {
+            worst = i;
+            worst_ratio = -x[i] / tolerance;
+        }
+    }
+    if (worst == x.size()) return true;
+    const double tolerance = negative_state_factor * (options_.atol + options_.rtol * largest_[worst]);
+    stop(FailureCause::negative_state,
+         fmt::format("species '{}' is {:.6g} at t = {} s, below the negative-state tolerance -{:.3g} "
+                     "({} x (atol + rtol x its largest value {:.6g}))",
+                     system_.state_ids()[worst], x[worst], t_, tolerance, negative_state_factor, largest_[worst]));
+    return false;
 }
 
 void Integrator::reset_inputs(std::span<const double> inputs) {
@@ -256,6 +356,11 @@ bool Integrator::advance(double t_out, double t_stop) {
     if (t_out <= t_) return true;
     Sundials& s = *sundials_;
     stopped_at_event_root_ = false;
+    // Also between outputs: a run of many short advances (doses, events) calls the RHS rarely.
+    if (out_of_time()) {
+        stop(FailureCause::time_limit, fmt::format("the run used up its wall-clock limit of {} s", options_.max_run_seconds));
+        return false;
+    }
     if (!s.cvode) {
         t_ = std::min(t_out, t_stop);
         return true;
@@ -270,14 +375,27 @@ bool Integrator::advance(double t_out, double t_stop) {
     check(CVodeSetStopTime(cv, t_stop), "Integrator::advance", "CVodeSetStopTime", s.errors, CVodeGetReturnFlagName);
     s.errors.last_message.clear();
     s.callback_error.clear();
+    s.non_finite_jacobian.clear();
     workspace_.clear_problem();
     stopped_at_event_root_ = false;
     sunrealtype t_reached = t_;
     int flag = 0;
     int restarts_here = 0;
     double last_restart = t_;
+    bool run_budget_binds = false;
     for (;;) {
         stepped_since_init_ = true;
+        // The per-run budget is enforced through CVODE's own per-call limit, so it costs nothing
+        // per step.
+        const long left = options_.max_run_steps - steps_taken();
+        if (left <= 0) {
+            stop(FailureCause::step_limit,
+                 fmt::format("the run used up its limit of {} internal steps (max_run_steps)", options_.max_run_steps));
+            return false;
+        }
+        run_budget_binds = left < options_.max_steps;
+        check(CVodeSetMaxNumSteps(cv, std::min(options_.max_steps, left)), "Integrator::advance", "CVodeSetMaxNumSteps", s.errors,
+              CVodeGetReturnFlagName);
         flag = CVode(cv, t_out, s.y.get(), &t_reached, CV_NORMAL);
         if (flag != CV_ROOT_RETURN) break;
         t_ = t_reached;
@@ -285,7 +403,7 @@ bool Integrator::advance(double t_out, double t_stop) {
         const auto event_roots = static_cast<std::ptrdiff_t>(system_.event_root_count());
         if (std::any_of(root_directions_.begin(), root_directions_.begin() + event_roots, [](int d) { return d != 0; })) {
             stopped_at_event_root_ = true;
-            return true;
+            return check_states();
         }
         // A rate changes abruptly here: restart so CVODE does not carry history across it.
         restarts_here = t_reached == last_restart ? restarts_here + 1 : 0;
@@ -295,7 +413,7 @@ bool Integrator::advance(double t_out, double t_stop) {
     }
     if (flag >= 0 && flag != CV_ROOT_RETURN) {
         t_ = t_reached;
-        return true;
+        return check_states();
     }
     if (flag == CV_ROOT_RETURN) flag = CV_TOO_MUCH_WORK;  // stuck at a discontinuity
     // CVODE leaves y at the last successful step; report where and why it stopped.
@@ -303,17 +421,32 @@ bool Integrator::advance(double t_out, double t_stop) {
     CVodeGetCurrentTime(cv, &t_last);
     IntegrationFailure failure;
     failure.time = t_last;
+    const std::string& non_finite = !workspace_.problem().empty() ? workspace_.problem() : s.non_finite_jacobian;
     std::string why = detail::name_of_flag(flag, CVodeGetReturnFlagName);
-    if (!workspace_.problem().empty()) why += ": " + workspace_.problem();
-    else if (!s.callback_error.empty()) why += ": " + s.callback_error;
-    else if (!s.errors.last_message.empty()) why += ": " + s.errors.last_message;
+    if (out_of_time_) {
+        failure.cause = FailureCause::time_limit;
+        why = fmt::format("the run used up its wall-clock limit of {} s", options_.max_run_seconds);
+    } else if (!non_finite.empty()) {
+        // CVODE answers a refused rate or Jacobian by shrinking the step, so the flag says only
+        // how it gave up: repeated RHS, setup or convergence failures, or steps used up while
+        // creeping towards the point where a rate stops being finite.
+        failure.cause = FailureCause::non_finite;
+        why += ": " + non_finite;
+    } else {
+        failure.cause = detail::cause_of_cvode_flag(flag, run_budget_binds);
+        if (failure.cause == FailureCause::step_limit)
+            why += fmt::format(": the run used up its limit of {} internal steps (max_run_steps)", options_.max_run_steps);
+        if (!s.callback_error.empty()) why += ": " + s.callback_error;
+        else if (!s.errors.last_message.empty()) why += ": " + s.errors.last_message;
+    }
     failure.message = why;
 
     // Largest weighted local errors, by id: where the integrator was struggling.
     std::vector<double> weights(system_.size()), errors(system_.size());
     detail::VectorHandle w(N_VMake_Serial(static_cast<sunindextype>(system_.size()), weights.data(), s.context));
     detail::VectorHandle e(N_VMake_Serial(static_cast<sunindextype>(system_.size()), errors.data(), s.context));
-    if (CVodeGetErrWeights(cv, w.get()) >= 0 && CVodeGetEstLocalErrors(cv, e.get()) >= 0) {
+    // Before the first step CVODE has no error estimates, only uninitialised numbers.
+    if (steps_taken() > 0 && CVodeGetErrWeights(cv, w.get()) >= 0 && CVodeGetEstLocalErrors(cv, e.get()) >= 0) {
         std::vector<std::pair<std::string, double>> ranked;
         for (std::size_t i = 0; i < system_.size(); ++i) ranked.emplace_back(system_.state_ids()[i], std::fabs(errors[i] * weights[i]));
         const std::size_t shown = std::min(worst_components_reported, ranked.size());
@@ -342,13 +475,19 @@ SimulationResult simulate(const OdeSystem& system, std::span<const double> input
     }
     const std::size_t n = system.size(), m = system.observable_ids().size();
     std::vector<double> observed(m);
+    std::vector<int> every_observable(m);
+    std::iota(every_observable.begin(), every_observable.end(), 0);
     for (double t : output_times) {
         const bool reached = events ? events->advance(t, output_times.back()) : integrator.advance(t, output_times.back());
         if (!reached) break;
         const auto x = integrator.state();
+        system.observables(integrator.workspace(), t, x.data(), observed.data());
+        if (std::string why = system.non_finite_observable(integrator.workspace(), t, every_observable); !why.empty()) {
+            integrator.stop(FailureCause::non_finite, std::move(why));
+            break;
+        }
         result.trajectory.times.push_back(t);
         result.trajectory.states.insert(result.trajectory.states.end(), x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n));
-        system.observables(integrator.workspace(), t, x.data(), observed.data());
         result.trajectory.observables.insert(result.trajectory.observables.end(), observed.begin(), observed.end());
     }
     result.stats = integrator.stats();

@@ -5,6 +5,7 @@
 // discontinuity of a rate, and stops early at a trigger comparison so the event driver can act.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <span>
@@ -21,6 +22,9 @@ struct SolverOptions {
     double rtol = 1e-6;                 // relative tolerance
     double atol = 1e-9;                 // absolute tolerance, nM
     long max_steps = 1'000'000;         // internal steps allowed between two outputs
+    long max_run_steps = 10'000'000;    // internal steps allowed in a whole run (every output, dose and restart)
+    double max_run_seconds = 0.0;       // wall-clock time allowed per run, s; 0 = unlimited (results would depend on the machine)
+    bool check_negative_states = true;  // fail a run whose species falls below -negative_state_tolerance (see below) at an output
     double max_step_s = 0.0;            // largest internal step, s; 0 = unlimited
     LinearSolverKind linear_solver = LinearSolverKind::automatic;
     std::size_t klu_from_states = 20;   // automatic: KLU from this many states (see docs/performance.md)
@@ -39,8 +43,27 @@ struct SolverStats {
     SolverStats& operator+=(const SolverStats& other);
 };
 
+// A species state below -negative_state_factor * (atol + rtol * its largest value so far) at an
+// output is an integration error, not chemistry: ten times what CVODE's error test allows locally.
+inline constexpr double negative_state_factor = 10.0;
+
+// Why a run stopped early (docs/reliability.md describes each).
+enum class FailureCause {
+    non_finite,            // a rate, rule, partial derivative or observable is NaN or infinite
+    negative_state,        // a species fell below the negative-state tolerance
+    too_much_work,         // CVODE took max_steps steps without reaching the next output
+    step_limit,            // the run used up max_run_steps
+    time_limit,            // the run used up max_run_seconds of wall-clock time
+    error_test_failures,   // CVODE's local error test failed repeatedly (step size underflow)
+    convergence_failures,  // CVODE's Newton iteration failed to converge repeatedly
+    solver_error,          // any other SUNDIALS failure
+};
+
+std::string to_string(FailureCause cause);
+
 // Why and where an integration stopped early.
 struct IntegrationFailure {
+    FailureCause cause = FailureCause::solver_error;
     double time = 0.0;
     std::string message;
     std::vector<std::pair<std::string, double>> worst_components;  // id, weighted local error
@@ -69,6 +92,10 @@ public:
     // Replaces the state at the current time (e.g. a dose) and restarts the integration there.
     void reset_state(std::span<const double> x);
 
+    // Ends the run with a failure found outside CVODE (e.g. a non-finite observable at an
+    // output); advance() then returns false.
+    void stop(FailureCause cause, std::string message);
+
     // Changes inputs mid-run (e.g. a clamped input switched on) and restarts at the current time.
     void reset_inputs(std::span<const double> inputs);
 
@@ -84,6 +111,9 @@ private:
     struct Sundials;
     friend struct IntegratorCallbacks;
     void restart();
+    long steps_taken() const;
+    bool out_of_time();
+    bool check_states();
 
     const OdeSystem& system_;
     SolverOptions options_;
@@ -99,6 +129,12 @@ private:
     std::optional<IntegrationFailure> failure_;
     bool stopped_at_event_root_ = false;
     std::vector<int> root_directions_;
+    std::vector<char> checked_;               // per state: a species, checked unless the options say not
+    std::vector<char> checking_;              // per state, this run: checked and did not start negative
+    std::vector<double> largest_;             // per state: largest value this run, scales the negative tolerance
+    std::optional<std::chrono::steady_clock::time_point> deadline_;
+    long rhs_until_clock_check_ = 0;
+    bool out_of_time_ = false;
 };
 
 // A trajectory sampled at output times, states and observables row by row.

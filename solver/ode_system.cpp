@@ -3,7 +3,9 @@
 #include "solver/ode_system.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <unordered_map>
 
@@ -69,10 +71,10 @@ bool OdeSystem::rhs(Workspace& ws, double t, const double* x, double* dxdt) cons
     double checksum = 0.0;
     for (std::size_t i = 0; i < n; ++i) checksum += dxdt[i];
     if (std::isfinite(checksum)) return true;
-    // Rare path: find the first non-finite rate so the message can name the reaction.
-    for (std::size_t r = 0; r < rate_slots_.size(); ++r) {
-        if (!std::isfinite(slots[rate_slots_[r]])) {
-            ws.problem_ = fmt::format("rate of reaction '{}' is {} at t = {} s", reaction_ids_[r], slots[rate_slots_[r]], t);
+    // Rare path: find the first non-finite rate so the message can name the reaction or rule.
+    for (const Formula& f : rate_formulas_) {
+        if (!std::isfinite(slots[f.slot])) {
+            ws.problem_ = explain(f, slots, t);
             return false;
         }
     }
@@ -96,6 +98,59 @@ void OdeSystem::observables(Workspace& ws, double t, const double* x, double* ou
     load_point(ws, t, x);
     observable_tape_.run(ws.slots_.data());
     for (std::size_t i = 0; i < observable_slots_.size(); ++i) out[i] = ws.slots_[observable_slots_[i]];
+}
+
+std::string OdeSystem::non_finite_observable(const Workspace& ws, double t, std::span<const int> which) const {
+    for (int i : which) {
+        const Formula& f = observable_formulas_[i];
+        if (!std::isfinite(ws.slots_[f.slot])) return explain(f, ws.slots_.data(), t);
+    }
+    return {};
+}
+
+namespace {
+
+// Re-evaluates `e` at the point whose values `value_of` gives and records in `culprit` the
+// innermost subexpression that is not finite although its arguments are: the term to fix, such
+// as log(S) with S = 0. Only the taken branch of a select is evaluated, as only it can matter.
+// Used on the failure path only; recursion is bounded by the expression depth limit.
+template <class F>
+double find_culprit(const models::ExprPtr& e, F& value_of, std::string& culprit) {
+    if (e->op == models::Op::number) return e->value;
+    if (e->op == models::Op::symbol) return value_of(e->name);
+    if (e->op == models::Op::select) {
+        const double condition = find_culprit(e->args[0], value_of, culprit);
+        return find_culprit(e->args[condition != 0.0 ? 1 : 2], value_of, culprit);
+    }
+    std::array<double, models::detail::max_arity> values{};
+    bool arguments_finite = true;
+    for (std::size_t i = 0; i < e->args.size(); ++i) {
+        values[i] = find_culprit(e->args[i], value_of, culprit);
+        arguments_finite = arguments_finite && std::isfinite(values[i]);
+    }
+    const double v = models::detail::apply(e->op, std::span<const double>(values.data(), e->args.size()));
+    if (!std::isfinite(v) && arguments_finite && culprit.empty()) {
+        culprit = fmt::format("{} = {}", models::to_string(e), v);
+        std::string where;
+        for (const auto& name : models::symbols(e)) where += fmt::format("{}{} = {}", where.empty() ? "" : ", ", name, value_of(name));
+        if (!where.empty()) culprit += " where " + where;
+    }
+    return v;
+}
+
+}  // namespace
+
+std::string OdeSystem::explain(const Formula& f, const double* slots, double t) const {
+    auto value_of = [&](const std::string& name) {
+        if (name == "time") return t;
+        if (const auto i = state_index(name)) return slots[*i];
+        if (const auto i = input_index(name)) return slots[input_slot_begin_ + static_cast<Slot>(*i)];
+        return std::numeric_limits<double>::quiet_NaN();
+    };
+    std::string culprit;
+    find_culprit(f.expanded, value_of, culprit);
+    return fmt::format("{} is {} at t = {} s{} (expression: {})", f.what, slots[f.slot], t,
+                       culprit.empty() ? "" : ": " + culprit, models::to_string(f.written));
 }
 
 void OdeSystem::rates(Workspace& ws, double t, const double* x, double* out) const {

@@ -92,13 +92,19 @@ public:
     std::size_t tape_instructions() const { return rate_tape_.size() + jacobian_tape_.size(); }
 
     // dx/dt at (t, x). Returns false if a rate is not finite; `ws.problem()` then names the
-    // reaction. Allocates nothing.
+    // reaction or rate rule, its expression and the subexpression that failed. Allocates nothing
+    // unless a value is not finite: one pass over dx/dt detects that.
     bool rhs(Workspace& ws, double t, const double* x, double* dxdt) const;
 
     // Jacobian values in the order of jacobian_pattern(). Allocates nothing.
     void jacobian(Workspace& ws, double t, const double* x, double* values) const;
 
     void observables(Workspace& ws, double t, const double* x, double* out) const;
+
+    // After observables() at time t: a message naming the first observable of `which` (indices)
+    // whose value is not finite, with its expression and the subexpression that failed; empty
+    // when all of them are finite.
+    std::string non_finite_observable(const Workspace& ws, double t, std::span<const int> which) const;
 
     struct StoichiometricEntry {
         int state, reaction;
@@ -141,6 +147,16 @@ private:
 
     void load_point(Workspace& ws, double t, const double* x) const;
 
+    // A reaction rate, rate rule or observable as the model writes it and as its tape computes it
+    // into `slot`, kept to explain a value that is not finite.
+    struct Formula {
+        std::string what;              // "reaction 'R1'", "rate rule for 'x'", "observable 'o'"
+        models::ExprPtr written;       // over model ids, as in the file
+        models::ExprPtr expanded;      // over states, inputs and time
+        Slot slot = 0;
+    };
+    std::string explain(const Formula& f, const double* slots, double t) const;
+
     struct Term {
         Slot rate_or_partial;  // slot of v_r (or of a rule, or a variable-stoichiometry flux), or its partial
         int coefficient;       // index into stoichiometry_
@@ -171,6 +187,8 @@ private:
     WeightedSums rhs_sums_;        // per state
     WeightedSums jacobian_sums_;   // per pattern entry
     std::vector<Slot> observable_slots_;
+    std::vector<Formula> rate_formulas_;           // reactions, then rate rules of states
+    std::vector<Formula> observable_formulas_;     // one per observable
     SparsityPattern pattern_;
     Tape rate_tape_, jacobian_tape_, observable_tape_, root_tape_, event_tape_, initial_tape_;
     std::vector<Slot> root_slots_;

@@ -234,7 +234,10 @@ SteadyStateResult find_steady_state(const OdeSystem& system, std::span<const dou
     result.stats = integrator.stats();
     result.time_integrated_s = integrator.time();
     x.assign(integrator.state().begin(), integrator.state().end());
-    if (integrator.failure()) result.message = integrator.failure()->message;
+    if (integrator.failure()) {
+        result.message = integrator.failure()->message;
+        result.failure_cause = integrator.failure()->cause;
+    }
     if (newton_allowed && newton(system, ws, x, options, newton_message))
         return finish(SteadyStateMethod::integration_then_newton);
     finish(SteadyStateMethod::integration);

@@ -3,6 +3,7 @@
 // until dx/dt is negligible when Newton does not converge.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@ struct SteadyStateResult {
     double max_scaled_rate = 0.0;     // max_i |dx_i/dt| / (rate_atol + rate_rtol*|x_i|); <= 1 when converged
     double time_integrated_s = 0.0;
     std::string message;
+    std::optional<FailureCause> failure_cause;  // why the fall-back integration stopped early, if it did
     SolverStats stats;
 };
 

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include <cvode/cvode.h>
 #include <fmt/format.h>
 
 namespace ntsim::solver::detail {
@@ -11,6 +12,15 @@ void ErrorCapture::handler(int code, const char* module, const char* function, c
     auto* capture = static_cast<ErrorCapture*>(self);
     capture->last_message = fmt::format("{} {} (code {}): {}", module ? module : "", function ? function : "", code,
                                         message ? message : "");
+}
+
+FailureCause cause_of_cvode_flag(int flag, bool run_budget_binds) {
+    switch (flag) {
+        case CV_TOO_MUCH_WORK: return run_budget_binds ? FailureCause::step_limit : FailureCause::too_much_work;
+        case CV_ERR_FAILURE: return FailureCause::error_test_failures;
+        case CV_CONV_FAILURE: return FailureCause::convergence_failures;
+        default: return FailureCause::solver_error;
+    }
 }
 
 std::string name_of_flag(int flag, char* (*flag_name)(long int)) {

@@ -12,6 +12,8 @@
 #include <sundials/sundials_linearsolver.h>
 #include <sundials/sundials_matrix.h>
 
+#include "solver/integrator.hpp"
+
 namespace ntsim::solver::detail {
 
 struct VectorDeleter { void operator()(N_Vector v) const { N_VDestroy(v); } };
@@ -46,6 +48,11 @@ struct ErrorCapture {
 
 // The symbolic name of a SUNDIALS return flag, e.g. "CV_TOO_MUCH_WORK".
 std::string name_of_flag(int flag, char* (*flag_name)(long int));
+
+// The cause a failed CVode() call reports by its flag; `run_budget_binds` says the per-call step
+// limit was the rest of the run's max_run_steps rather than max_steps. Non-finite values and the
+// wall-clock limit are recognised by the integrator before it asks.
+FailureCause cause_of_cvode_flag(int flag, bool run_budget_binds);
 
 // Throws std::runtime_error "our_function: sundials_function failed with FLAG_NAME: message".
 void check(int flag, const char* our_function, const char* sundials_function, const ErrorCapture& capture,

@@ -201,7 +201,8 @@ TEST_CASE("malformed text gives an ExpressionError naming column and text", "[ex
 TEST_CASE("hostile nesting is an error, not a stack overflow", "[expression]") {
     // Protects the 1000-level nesting limit that keeps every recursive tree walk bounded; the
     // inputs are the shapes that recurse: parentheses, unary operators, '^', calls, long chains.
-    const std::size_t huge = 100000;
+    // Ten times the depth limit, yet within the length limit, so the depth check must refuse them.
+    const std::size_t huge = 10000;
     const std::vector<std::string> hostile = {
         repeat("(", huge),
         repeat("(", huge) + "x" + repeat(")", huge),
@@ -220,6 +221,8 @@ TEST_CASE("hostile nesting is an error, not a stack overflow", "[expression]") {
         CHECK_THAT(error->what(), Catch::Matchers::StartsWith("expression nested too deeply"));
     }
     CHECK(parse_error(repeat(")", huge))->column() == 1);
+    CHECK_THAT(parse_error("x" + repeat("+x", 100000))->what(),
+               Catch::Matchers::StartsWith("expression of 200001 characters is longer than the limit of 100000 at column 1"));
 
     // Exactly at the limit still parses.
     CHECK(eval(repeat("(", 1000) + "2" + repeat(")", 1000)) == 2);

@@ -2,6 +2,7 @@
 // thread counts, failing runs that keep the others, expectations, and located errors.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -246,9 +247,9 @@ TEST_CASE("a sweep with a failing run keeps every other result", "[scenarios][fa
     const Ran r = run_file("fragile_sweep.json");
     REQUIRE(r.outcomes.size() == 3);
     CHECK(r.outcomes[0].status == RunStatus::ok);
-    CHECK(r.outcomes[1].status == RunStatus::failed);
+    CHECK(r.outcomes[1].status == RunStatus::non_finite);
     CHECK(r.outcomes[2].status == RunStatus::ok);
-    CHECK_THAT(r.outcomes[1].message, Catch::Contains("make_B"));
+    CHECK_THAT(r.outcomes[1].message, Catch::Contains("reaction 'make_B'") && Catch::Contains("(expression: scale/(A - c)^2)"));
     CHECK(series(r, 0, "B_level").back() == Approx(4.0).epsilon(1e-6));
     CHECK(series(r, 2, "B_level").back() == Approx(1.0).epsilon(1e-6));
 }
@@ -349,4 +350,41 @@ TEST_CASE("bad scenario files name the file, the entry and the problem", "[scena
             CHECK_THAT(what, Catch::Contains(".json"));
         }
     }
+}
+
+TEST_CASE("a pathological run ends with time_limit while the sweep goes on, and runs.csv says why", "[scenarios][failure]") {
+    // w = 1000 rad/s forcing over a day needs about 1e8 steps; with max_run_seconds = 0.3 that run
+    // must stop with time_limit while the slow-forcing runs on either side finish normally. The
+    // whole sweep must take a small multiple of the limit, not minutes.
+    const fs::path dir = fs::temp_directory_path() / ("ntsim_test_time_limit_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    RunnerOptions options;
+    options.threads = 1;
+    options.solver.max_run_seconds = 0.3;
+    options.solver.max_steps = 100'000'000;
+    options.solver.max_run_steps = 1'000'000'000;
+    const auto start = std::chrono::steady_clock::now();
+    sweep_into("forced_sweep.json", dir, options);
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 5.0);
+    const std::string runs = slurp(dir / "runs.csv");
+    CHECK_THAT(runs, Catch::StartsWith("run,region,compound,dose_mg_per_kg,route,schedule,w,vehicle_run,added_as_reference,status,message\n"));
+    CHECK_THAT(runs, Catch::Contains("\n0,plain,vehicle,0,,none,0.001,,no,ok,\n"));
+    CHECK_THAT(runs, Catch::Contains("\n1,plain,vehicle,0,,none,1000,,no,time_limit,integration failed at t = "));
+    CHECK_THAT(runs, Catch::Contains("(time_limit): the run used up its wall-clock limit of 0.3 s"));
+    CHECK_THAT(runs, Catch::Contains("\n2,plain,vehicle,0,,none,0.002,,no,ok,\n"));
+    CHECK_THAT(slurp(dir / "summary.csv"), Catch::Contains(",time_limit,A_level,"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("runs.csv lists every run as pending before the sweep runs", "[scenarios][failure]") {
+    // The plan is written before any run; statuses replace "pending" when the sweep finishes.
+    const fs::path dir = fs::temp_directory_path() / ("ntsim_test_pending_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const Scenario scenario = load_scenario(data("fragile_sweep.json"));
+    write_plan(dir, expand(scenario));
+    const std::string runs = slurp(dir / "runs.csv");
+    CHECK_THAT(runs, Catch::Contains("\n0,plain,vehicle,0,,none,5,,no,pending,\n"));
+    CHECK_THAT(runs, Catch::Contains("\n2,plain,vehicle,0,,none,20,,no,pending,\n"));
+    fs::remove_all(dir);
 }
