@@ -107,7 +107,10 @@ bool JsonReader::require_array() const {
 
 void JsonReader::check_keys(std::initializer_list<const char*> allowed) const {
     if (!value_.is_object()) return;
-    for (const auto& [key, v] : value_.items()) {
+    for (const auto& item : value_.items()) {
+        // A named reference rather than a structured binding: clang 14 (the fuzz build) cannot
+        // capture structured bindings in a lambda.
+        const std::string& key = item.key();
         if (std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) continue;
         std::string list;
         for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);

@@ -114,8 +114,12 @@ class ScenarioLoader {
 public:
     ScenarioLoader(const fs::path& file) : file_(file), name_(file.string()) {}
 
-    Scenario load() {
-        document_ = models::read_json_file(problems_, file_, name_);
+    Scenario load() { return load_document(models::read_json_file(problems_, file_, name_)); }
+    Scenario load(const std::string& text) { return load_document(models::parse_json_text(problems_, text, name_)); }
+
+private:
+    Scenario load_document(nlohmann::json document) {
+        document_ = std::move(document);
         const JsonReader root(problems_, name_, document_, "");
         root.require_object();
         root.check_keys({"name", "description", "notes", "model", "compounds", "regions", "schedules", "run",
@@ -141,7 +145,6 @@ public:
         return std::move(s_);
     }
 
-private:
     fs::path relative(const std::string& path) const { return file_.parent_path() / path; }
 
     void load_model(const JsonReader& root) {
@@ -536,6 +539,8 @@ std::size_t Axis::size() const {
 }
 
 Scenario load_scenario(const fs::path& file) { return ScenarioLoader(file).load(); }
+
+Scenario load_scenario_from_string(const std::string& text, const fs::path& file) { return ScenarioLoader(file).load(text); }
 
 std::string to_string(AxisKind kind) {
     switch (kind) {
