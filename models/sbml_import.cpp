@@ -113,6 +113,14 @@ private:
 
     // ---- elements -------------------------------------------------------------------------------
 
+    // Only 0 (no size; the compartment's species are amounts) changes what ntsim computes. Level 3
+    // allows the value to be unset (NaN), fractional or huge; those are stored as 3 rather than
+    // cast to int, which would be undefined for NaN and out-of-range values.
+    int spatial_dimensions(const ::Compartment& c) const {
+        const double d = level_ >= 3 ? c.getSpatialDimensionsAsDouble() : c.getSpatialDimensions();
+        return d >= 0 && d <= 3 && d == std::floor(d) ? static_cast<int>(d) : 3;
+    }
+
     void read_compartments(const ::Model& m) {
         for (unsigned i = 0; i < m.getNumCompartments(); ++i) {
             const ::Compartment& c = *m.getCompartment(i);
@@ -120,7 +128,7 @@ private:
             out.id = model_id_of_sbml_id(c.getId());
             out.name = c.isSetName() ? c.getName() : c.getId();
             out.origin = {file_, element("compartment", c.getId())};
-            out.spatial_dimensions = level_ >= 3 ? static_cast<int>(c.getSpatialDimensionsAsDouble()) : static_cast<int>(c.getSpatialDimensions());
+            out.spatial_dimensions = spatial_dimensions(c);
             // Level 2 sizes default to 1; a Level 3 size left unset must come from a rule or
             // initial assignment (NaN shows it if nothing sets it).
             out.size_l = c.isSetSize() ? c.getSize() : (level_ < 3 ? 1.0 : std::numeric_limits<double>::quiet_NaN());

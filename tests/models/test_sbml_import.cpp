@@ -195,3 +195,21 @@ TEST_CASE("MathML beyond the JSON expression language maps onto the AST", "[mode
     // 3 + 3 + 3 + 1 + sin(pi) + 100 + 1
     CHECK(value == Approx(111.0).margin(1e-12));
 }
+
+TEST_CASE("fuzz finding: an unset, fractional or huge Level 3 spatialDimensions reads as a sized compartment", "[models][sbml][fuzz]") {
+    // Found by tests/fuzz (fuzz_sbml, on an SBML Test Suite seed): an unset spatialDimensions is
+    // NaN in libSBML and was cast to int (undefined behaviour). Only 0 changes the simulation.
+    const char* species = R"(<listOfSpecies>
+      <species id="A" compartment="c" initialAmount="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/>
+    </listOfSpecies>)";
+    for (const std::string dims : {"", R"(spatialDimensions="1e300")", R"(spatialDimensions="0.5")", R"(spatialDimensions="-2")"}) {
+        const auto model = models::load_sbml_from_string(
+            sbml(R"(<listOfCompartments><compartment id="c" size="2" constant="true" )" + dims + "/></listOfCompartments>" + species),
+            "dims.xml");
+        CHECK(model.compartments.at(0).spatial_dimensions == 3);
+    }
+    const auto dimensionless = models::load_sbml_from_string(
+        sbml(R"(<listOfCompartments><compartment id="c" spatialDimensions="0" constant="true"/></listOfCompartments>)" + std::string(species)),
+        "dims.xml");
+    CHECK(dimensionless.compartments.at(0).spatial_dimensions == 0);
+}
