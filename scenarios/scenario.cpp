@@ -28,6 +28,11 @@ constexpr const char* vehicle = "vehicle";
 // Sweeps larger than this are almost certainly a typo in an axis; they are refused before any
 // memory is committed to them.
 constexpr double max_runs = 1e8;
+// Doses of one schedule: a dose every minute for over two months; more is a unit typo.
+constexpr int max_doses = 100000;
+// Seeds are JSON numbers, i.e. doubles: 2^53 is the largest from which every whole number below
+// converts to the integer seed exactly.
+constexpr double max_seed = 9007199254740992.0;
 
 // "0.5 mg/kg", "2 h", "1e-3 1/s": a number, then a unit. The unit is required so a bare number is
 // never silently read in the internal unit.
@@ -40,6 +45,11 @@ std::optional<double> quantity_text(const JsonReader& entry, const Dimension& di
         number = std::stod(text, &used);
     } catch (const std::exception&) {
         entry.fail(fmt::format("expected a number with a unit, such as '{}', got '{}'", example, text));
+        return std::nullopt;
+    }
+    // stod reads "nan" and "inf" too; no duration, dose or parameter value can be either.
+    if (!std::isfinite(number)) {
+        entry.fail(fmt::format("'{}' is not a finite number", text));
         return std::nullopt;
     }
     const std::string unit_text = text.substr(used);
@@ -220,10 +230,17 @@ private:
                     continue;
                 }
                 sc.interval_s = *every;
-                sc.doses = static_cast<int>(std::floor((*last - sc.start_s) / *every + 1e-9)) + 1;
+                // Checked as a double: a long span over a short interval exceeds int.
+                const double count = std::floor((*last - sc.start_s) / *every + 1e-9) + 1;
+                if (!(count <= max_doses)) {
+                    e.fail(fmt::format("the schedule gives {:.3g} doses, more than the limit of {}", count, max_doses));
+                    continue;
+                }
+                sc.doses = static_cast<int>(count);
             } else {
                 const double count = doses->number();
-                if (count < 1 || count > 100000 || count != std::floor(count)) doses->fail("doses must be a whole number from 1 to 100000");
+                if (count < 1 || count > max_doses || count != std::floor(count))
+                    doses->fail(fmt::format("doses must be a whole number from 1 to {}", max_doses));
                 sc.doses = static_cast<int>(count);
                 if (sc.doses > 1) {
                     if (auto t = duration(e.at("every"))) sc.interval_s = *t;
@@ -232,7 +249,6 @@ private:
                     e.at("every").fail("'every' needs more than one dose");
                 }
             }
-            if (sc.doses > 100000) e.fail("more than 100000 doses");
             s_.schedules.emplace(name, sc);
         }
         if (s_.schedules.empty() && !schedules.has_failed()) schedules.fail("at least one schedule is needed");
@@ -394,7 +410,11 @@ private:
         const double replicates = a.optional("replicates") ? a.at("replicates").number() : 1;
         if (points < 1 || points > 1e7 || points != std::floor(points)) a.at("points").fail("points must be a whole number from 1 to 10000000");
         if (replicates < 1 || replicates > 1e4 || replicates != std::floor(replicates)) a.at("replicates").fail("replicates must be a whole number from 1 to 10000");
-        if (seed < 0 || seed != std::floor(seed)) a.at("seed").fail("seed must be a whole number >= 0");
+        if (!(seed >= 0 && seed <= max_seed) || seed != std::floor(seed))
+            a.at("seed").fail(fmt::format("seed must be a whole number from 0 to {:.0f}", max_seed));
+        // Refused before the design is drawn, which would otherwise allocate points * replicates rows.
+        if (!a.has_failed() && points * replicates > max_runs)
+            a.fail(fmt::format("the sample axis has {:.3g} points in all, more than the limit of {:.0g} runs", points * replicates, max_runs));
         struct Range { double low, high; bool log; };
         std::vector<Range> ranges;
         const JsonReader params = a.at("parameters");
