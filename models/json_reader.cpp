@@ -205,8 +205,10 @@ SourceKind classify_source(const JsonReader& entry, const std::string& text) {
 nlohmann::json parse_json_text(Problems& problems, const std::string& text, const std::string& shown_name) {
     try {
         return json::parse(text);
-    } catch (const json::parse_error& e) {
-        // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> from "parse error"
+    } catch (const json::exception& e) {
+        // parse_error for bad syntax, out_of_range for a number beyond double (1e400; a fuzz
+        // finding: it escaped as a non-ModelError). "[json.exception.parse_error.101] parse error
+        // at line 1, column 5: ..." -> from "parse error"
         const std::string what = e.what();
         const auto bracket = what.find("] ");
         problems.fail(shown_name, "", fmt::format("malformed JSON: {}", bracket == std::string::npos ? what : what.substr(bracket + 2)));

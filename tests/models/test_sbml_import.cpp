@@ -213,3 +213,23 @@ TEST_CASE("fuzz finding: an unset, fractional or huge Level 3 spatialDimensions 
         "dims.xml");
     CHECK(dimensionless.compartments.at(0).spatial_dimensions == 0);
 }
+
+TEST_CASE("fuzz finding: math reading an undeclared id is an SbmlError even when libSBML's check stops early", "[models][sbml][errors][fuzz]") {
+    // Found by tests/fuzz (fuzz_sbml, from SBML Test Suite case 00716): with an undefined unit
+    // (error 10313, which ntsim ignores) libSBML skipped its check of ids in math, the model
+    // imported and solver::compile threw "unknown id". A model that imports must compile.
+    const std::string text = sbml(R"(
+    <listOfCompartments><compartment id="c" size="1" constant="true"/></listOfCompartments>
+    <listOfSpecies>
+      <species id="A" compartment="c" initialConcentration="1" substanceUnits="sujstance" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/>
+    </listOfSpecies>
+    <listOfRules>
+      <rateRule variable="A"><math xmlns="http://www.w3.org/1998/Math/MathML"><ci> ghost </ci></math></rateRule>
+    </listOfRules>)");
+    try {
+        models::load_sbml_from_string(text, "ghost.xml");
+        FAIL("no error for math reading an undeclared id");
+    } catch (const models::SbmlError& e) {
+        CHECK_THAT(e.what(), Contains("ghost.xml: ") && Contains("the math reads 'ghost', which is not a compartment, species, parameter or reaction"));
+    }
+}

@@ -65,3 +65,8 @@ TEST_CASE("a sample axis over the run limit is refused before its design is draw
         R"([{"axis": "sample", "method": "latin_hypercube", "points": 10000000, "replicates": 10000, "parameters": {"k_act": {"from": "0.001 1/s", "to": "0.1 1/s"}}}])"));
     CHECK_THAT(what, Catch::Contains("/axes/0: the sample axis has 1e+11 points in all, more than the limit of 1e+08 runs"));
 }
+
+TEST_CASE("a scenario with a number beyond double is malformed JSON", "[scenarios][errors][fuzz]") {
+    // Found by tests/fuzz (fuzz_scenario): nlohmann::json's out_of_range escaped the reader.
+    CHECK_THAT(error_of(R"({"observe": 333e3333333333})"), Catch::Contains("inline.json: malformed JSON: number overflow parsing '333e3333333333'"));
+}
