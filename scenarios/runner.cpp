@@ -15,7 +15,6 @@
 
 #include "scenarios/metrics.hpp"
 
-
 namespace ntsim::scenarios {
 
 namespace {
