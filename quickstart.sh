@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ntsim quick start on Debian 12 (run as root): installs what is missing, builds, and then
 #   ./quickstart.sh run    runs the shipped default job and prints where its results are
-#   ./quickstart.sh test   runs the whole test suite
+#   ./quickstart.sh test   runs the whole test suite, then again under AddressSanitizer and UBSan,
+#                          the sweep tests under ThreadSanitizer, and each fuzzer for 30 s
+#                          (tests/sanitizers/run; tests/fuzz/README.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,7 +12,7 @@ debian_packages=(
   libsundials-dev libsuitesparse-dev libboost-graph-dev libtbb-dev
   nlohmann-json3-dev catch2 libcli11-dev libfmt-dev libsbml5-dev
   libgraphviz-dev graphviz chromium fonts-dejavu-core
-  libopenmpi-dev openmpi-bin
+  libopenmpi-dev openmpi-bin clang-14 libclang-rt-14-dev
 )
 
 install_missing() {
@@ -51,6 +53,7 @@ case "${1:-run}" in
     install_missing
     build
     ctest --test-dir build --output-on-failure -j2
+    tests/sanitizers/run
     ;;
   *)
     echo "usage: $0 [run|test]" >&2

@@ -64,6 +64,7 @@ public:
         read_rules(*m);
         read_initial_assignments(*m);
         read_events(*m);
+        check_ids_in_math();
         for (const auto& rule : solve_algebraic_rules(model_, std::move(algebraic_)))
             unsupported(rule.origin.pointer, "an algebraic rule that is not linear in one undetermined variable (a differential-algebraic system)");
         finish();
@@ -110,6 +111,7 @@ private:
         try {
             ExprPtr e = math_.convert(*node, where, scope);
             for (auto& [element, construct] : math_.take_unsupported()) unsupported(element, construct);
+            math_read_.emplace_back(where, e);
             return e;
         } catch (const std::invalid_argument& e) {
             error(where, fmt::format("cannot read math: {}", e.what()));
@@ -117,7 +119,30 @@ private:
         }
     }
 
+    // libSBML's consistency check does not always reach its rule for undeclared ids in math: it
+    // stops after a category with errors, including errors ntsim ignores (10313). A fuzzed model
+    // with an undefined unit and a rate rule reading an undeclared id imported, then failed to
+    // compile. Checked once everything is declared, since math may name any later element.
+    void check_ids_in_math() {
+        for (const auto& [where, e] : math_read_) {
+            for (const std::string& name : symbols(e)) {
+                const auto target = rate_of_target(name);
+                const std::string& id = target ? *target : name;
+                if (id != "time" && !model_.ids.count(id))
+                    error(where, fmt::format("the math reads '{}', which is not a compartment, species, parameter or reaction", id));
+            }
+        }
+    }
+
     // ---- elements -------------------------------------------------------------------------------
+
+    // Only 0 (no size; the compartment's species are amounts) changes what ntsim computes. Level 3
+    // allows the value to be unset (NaN), fractional or huge; those are stored as 3 rather than
+    // cast to int, which would be undefined for NaN and out-of-range values.
+    int spatial_dimensions(const ::Compartment& c) const {
+        const double d = level_ >= 3 ? c.getSpatialDimensionsAsDouble() : c.getSpatialDimensions();
+        return d >= 0 && d <= 3 && d == std::floor(d) ? static_cast<int>(d) : 3;
+    }
 
     void read_compartments(const ::Model& m) {
         for (unsigned i = 0; i < m.getNumCompartments(); ++i) {
@@ -126,9 +151,7 @@ private:
             out.id = model_id_of_sbml_id(c.getId());
             out.name = c.isSetName() ? c.getName() : c.getId();
             out.origin = {file_, element("compartment", c.getId())};
-            // Only 0 changes a simulation (no size); an unset Level 3 value keeps the compartment sized.
-            const double dimensions = level_ >= 3 ? c.getSpatialDimensionsAsDouble() : c.getSpatialDimensions();
-            out.spatial_dimensions = std::isfinite(dimensions) ? static_cast<int>(dimensions) : 3;
+            out.spatial_dimensions = spatial_dimensions(c);
             // Level 2 sizes default to 1; a Level 3 size left unset must come from a rule or
             // initial assignment (NaN shows it if nothing sets it).
             out.size_l = c.isSetSize() ? c.getSize() : (level_ < 3 ? 1.0 : std::numeric_limits<double>::quiet_NaN());
@@ -394,6 +417,7 @@ private:
     std::unordered_map<std::string, std::string> conversion_factor_of_;
     std::vector<LoadProblem> errors_, unsupported_;
     std::vector<AlgebraicRule> algebraic_;
+    std::vector<std::pair<std::string, ExprPtr>> math_read_;  // (element, expression) for check_ids_in_math
 };
 
 // libSBML's own problems with the document (XML errors, then, if asked, consistency errors).

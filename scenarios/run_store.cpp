@@ -55,7 +55,9 @@ public:
         const auto n = get<std::uint64_t>();
         need(n * sizeof(double));
         std::vector<double> v(n);
-        std::memcpy(v.data(), bytes_.data() + pos_, n * sizeof(double));
+        // An empty vector's data() may be null, and memcpy from or to null is undefined even
+        // for zero bytes (UBSan reports it).
+        if (n) std::memcpy(v.data(), bytes_.data() + pos_, n * sizeof(double));
         pos_ += n * sizeof(double);
         return v;
     }

@@ -19,6 +19,35 @@ namespace ntsim::scenarios {
 
 namespace {
 
+#if defined(__SANITIZE_THREAD__)
+extern "C" void __tsan_acquire(void* address);
+extern "C" void __tsan_release(void* address);
+// The addresses the annotations below synchronise on. Not locals: a body would have to read its
+// captures to reach them, and TSan would see that read before the acquire.
+char loop_start, loop_end;
+#endif
+
+// tbb::parallel_for over [0, n). Debian's libtbb.so is not built with ThreadSanitizer, so TSan
+// cannot see the synchronisation inside it: that everything before the loop happens before each
+// body, and each body before the loop returns. Under -fsanitize=thread the annotations state
+// exactly that contract and no more: bodies stay unordered with each other, so a race between
+// two runs is still reported.
+template <class Body>
+void parallel_for(std::size_t n, const Body& body) {
+#if defined(__SANITIZE_THREAD__)
+    const auto annotated = [&](std::size_t i) {
+        __tsan_acquire(&loop_start);
+        body(i);
+        __tsan_release(&loop_end);
+    };
+    __tsan_release(&loop_start);
+    tbb::parallel_for(std::size_t{0}, n, annotated);
+    __tsan_acquire(&loop_end);
+#else
+    tbb::parallel_for(std::size_t{0}, n, body);
+#endif
+}
+
 constexpr const char* vehicle = "vehicle";
 constexpr double g_per_g_per_mg_per_kg = 1e-6;
 
@@ -243,7 +272,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
         std::vector<solver::SteadyStateResult> baselines(baseline_first.size());
         std::vector<RunOutcome> finished(size);
         arena.execute([&] {
-            tbb::parallel_for(std::size_t{0}, baselines.size(), [&](std::size_t b) {
+            parallel_for(baselines.size(), [&](std::size_t b) {
                 const std::size_t k = baseline_first[b];
                 try {
                     baselines[b] = solver::find_steady_state(system_, inputs[k], x0[k], steady);
@@ -252,7 +281,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
                     baselines[b].message = e.what();
                 }
             });
-            tbb::parallel_for(std::size_t{0}, size, [&](std::size_t k) {
+            parallel_for(size, [&](std::size_t k) {
                 const Run& run = plan.runs[runs[begin + k]];
                 RunOutcome& out = finished[k];
                 try {

@@ -48,6 +48,11 @@ std::optional<double> quantity_text(const JsonReader& entry, const Dimension& di
         entry.fail(fmt::format("expected a number with a unit, such as '{}', got '{}'", example, text));
         return std::nullopt;
     }
+    // stod reads "nan" and "inf" too; no duration, dose or parameter value can be either.
+    if (!std::isfinite(number)) {
+        entry.fail(fmt::format("'{}' is not a finite number", text));
+        return std::nullopt;
+    }
     const std::string unit_text = text.substr(used);
     if (unit_text.find_first_not_of(' ') == std::string::npos) {
         entry.fail(fmt::format("'{}' needs a unit, such as '{}'", text, example));
@@ -60,8 +65,7 @@ std::optional<double> quantity_text(const JsonReader& entry, const Dimension& di
                                    models::to_string(dimension)));
             return std::nullopt;
         }
-        // stod also reads "nan" and "inf", and 1e300 d overflows: an observation time of NaN
-        // passed every '> 0' check and hung the sampling loop.
+        // A finite number can still overflow in internal units (1e305 d in seconds).
         if (!std::isfinite(number * unit.to_internal)) {
             entry.fail(fmt::format("expected a finite number with a unit, such as '{}', got '{}'", example, text));
             return std::nullopt;
@@ -126,8 +130,12 @@ class ScenarioLoader {
 public:
     ScenarioLoader(const fs::path& file) : file_(file), name_(file.string()) {}
 
-    Scenario load() {
-        document_ = models::read_json_file(problems_, file_, name_);
+    Scenario load() { return load_document(models::read_json_file(problems_, file_, name_)); }
+    Scenario load(const std::string& text) { return load_document(models::parse_json_text(problems_, text, name_)); }
+
+private:
+    Scenario load_document(nlohmann::json document) {
+        document_ = std::move(document);
         const JsonReader root(problems_, name_, document_, "");
         root.require_object();
         root.check_keys({"name", "description", "notes", "model", "compounds", "regions", "schedules", "run",
@@ -154,7 +162,6 @@ public:
         return std::move(s_);
     }
 
-private:
     fs::path relative(const std::string& path) const { return file_.parent_path() / path; }
 
     void load_model(const JsonReader& root) {
@@ -605,6 +612,8 @@ std::size_t Axis::size() const {
 }
 
 Scenario load_scenario(const fs::path& file) { return ScenarioLoader(file).load(); }
+
+Scenario load_scenario_from_string(const std::string& text, const fs::path& file) { return ScenarioLoader(file).load(text); }
 
 std::string to_string(AxisKind kind) {
     switch (kind) {

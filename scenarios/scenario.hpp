@@ -85,6 +85,10 @@ struct Scenario {
 
 Scenario load_scenario(const std::filesystem::path& file);
 
+// Reads scenario text; `file` is the name used in messages and the base for the relative paths
+// of the model, compound and region files.
+Scenario load_scenario_from_string(const std::string& text, const std::filesystem::path& file);
+
 std::string to_string(AxisKind kind);
 std::string to_string(Comparison op);
 

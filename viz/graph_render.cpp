@@ -24,26 +24,27 @@ int collect_message(char* message) {
     return 0;
 }
 
-// Holds the Graphviz context, the parsed graph and its layout; frees them in reverse order.
+// Holds the parsed graph and its layout on the shared Graphviz context; frees them in reverse order.
 class GraphvizJob {
 public:
     GraphvizJob(const std::string& dot_text, const std::string& engine) : lock_(graphviz_mutex) {
         graphviz_messages.clear();
         previous_handler_ = agseterrf(collect_message);
         previous_level_ = agseterr(AGERR);  // warnings (e.g. "sfdp ignores clusters") are not failures
-        context_ = gvContext();
-        graph_ = agmemread(dot_text.c_str());
-        if (!graph_) fail("cannot parse the DOT text");
-        if (gvLayout(context_, graph_, engine.c_str()) != 0) fail(fmt::format("layout with '{}' failed", engine));
+        context_ = shared_context();
+        try {
+            graph_ = agmemread(dot_text.c_str());
+            if (!graph_) fail("cannot parse the DOT text");
+            if (gvLayout(context_, graph_, engine.c_str()) != 0) fail(fmt::format("layout with '{}' failed", engine));
+        } catch (...) {
+            // A constructor that throws runs no destructor; without this the parsed graph leaked
+            // and Graphviz kept our error handler (LeakSanitizer, unknown layout engine).
+            release();
+            throw;
+        }
         laid_out_ = true;
     }
-    ~GraphvizJob() {
-        if (laid_out_) gvFreeLayout(context_, graph_);
-        if (graph_) agclose(graph_);
-        if (context_) gvFreeContext(context_);
-        agseterr(previous_level_);
-        agseterrf(previous_handler_);
-    }
+    ~GraphvizJob() { release(); }
     GraphvizJob(const GraphvizJob&) = delete;
     GraphvizJob& operator=(const GraphvizJob&) = delete;
 
@@ -57,6 +58,22 @@ public:
     }
 
 private:
+    void release() {
+        if (laid_out_) gvFreeLayout(context_, graph_);
+        if (graph_) agclose(graph_);
+        agseterr(previous_level_);
+        agseterrf(previous_handler_);
+    }
+
+    // One context for the life of the process, never freed: Graphviz 2.42's pango plugin keeps
+    // the last font name in a static pointer into the context's font dictionary, so a layout
+    // after gvFreeContext read freed memory (AddressSanitizer: heap-use-after-free in
+    // textspan_size). Only used under graphviz_mutex.
+    static GVC_t* shared_context() {
+        static GVC_t* const shared = gvContext();
+        return shared;
+    }
+
     std::lock_guard<std::mutex> lock_;
     agusererrf previous_handler_ = nullptr;
     agerrlevel_t previous_level_ = AGWARN;

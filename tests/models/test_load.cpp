@@ -537,3 +537,11 @@ TEST_CASE("load: the shipped example model loads", "[load]") {
     CHECK(m.parameters.size() == 22);
     CHECK(species(m, "MKKK").module == "kholodenko2000");
 }
+
+TEST_CASE("load_from_string: a number beyond double is malformed JSON, not a stray exception", "[load][errors][fuzz]") {
+    // Found by tests/fuzz (fuzz_scenario, 333e333...): nlohmann::json throws out_of_range (406)
+    // for it, which the loader did not catch, so it escaped as a non-ModelError.
+    REQUIRE_THROWS_AS(load_from_string(R"({"name": 1e400})", "huge.json"), ModelError);
+    CHECK_THROWS_WITH(load_from_string(R"({"name": 1e400})", "huge.json"),
+                      Contains("huge.json: malformed JSON: number overflow parsing '1e400'"));
+}

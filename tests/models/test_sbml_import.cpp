@@ -195,3 +195,41 @@ TEST_CASE("MathML beyond the JSON expression language maps onto the AST", "[mode
     // 3 + 3 + 3 + 1 + sin(pi) + 100 + 1
     CHECK(value == Approx(111.0).margin(1e-12));
 }
+
+TEST_CASE("fuzz finding: an unset, fractional or huge Level 3 spatialDimensions reads as a sized compartment", "[models][sbml][fuzz]") {
+    // Found by tests/fuzz (fuzz_sbml, on an SBML Test Suite seed): an unset spatialDimensions is
+    // NaN in libSBML and was cast to int (undefined behaviour). Only 0 changes the simulation.
+    const char* species = R"(<listOfSpecies>
+      <species id="A" compartment="c" initialAmount="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/>
+    </listOfSpecies>)";
+    for (const std::string dims : {"", R"(spatialDimensions="1e300")", R"(spatialDimensions="0.5")", R"(spatialDimensions="-2")"}) {
+        const auto model = models::load_sbml_from_string(
+            sbml(R"(<listOfCompartments><compartment id="c" size="2" constant="true" )" + dims + "/></listOfCompartments>" + species),
+            "dims.xml");
+        CHECK(model.compartments.at(0).spatial_dimensions == 3);
+    }
+    const auto dimensionless = models::load_sbml_from_string(
+        sbml(R"(<listOfCompartments><compartment id="c" spatialDimensions="0" constant="true"/></listOfCompartments>)" + std::string(species)),
+        "dims.xml");
+    CHECK(dimensionless.compartments.at(0).spatial_dimensions == 0);
+}
+
+TEST_CASE("fuzz finding: math reading an undeclared id is an SbmlError even when libSBML's check stops early", "[models][sbml][errors][fuzz]") {
+    // Found by tests/fuzz (fuzz_sbml, from SBML Test Suite case 00716): with an undefined unit
+    // (error 10313, which ntsim ignores) libSBML skipped its check of ids in math, the model
+    // imported and solver::compile threw "unknown id". A model that imports must compile.
+    const std::string text = sbml(R"(
+    <listOfCompartments><compartment id="c" size="1" constant="true"/></listOfCompartments>
+    <listOfSpecies>
+      <species id="A" compartment="c" initialConcentration="1" substanceUnits="sujstance" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/>
+    </listOfSpecies>
+    <listOfRules>
+      <rateRule variable="A"><math xmlns="http://www.w3.org/1998/Math/MathML"><ci> ghost </ci></math></rateRule>
+    </listOfRules>)");
+    try {
+        models::load_sbml_from_string(text, "ghost.xml");
+        FAIL("no error for math reading an undeclared id");
+    } catch (const models::SbmlError& e) {
+        CHECK_THAT(e.what(), Contains("ghost.xml: ") && Contains("the math reads 'ghost', which is not a compartment, species, parameter or reaction"));
+    }
+}
