@@ -216,7 +216,7 @@ TEST_CASE("load: an unknown modifier role lists the allowed roles", "[load][erro
                          {"unknown role 'catalyst'", "allowed: enzyme, activator, inhibitor"});
 }
 
-TEST_CASE("load: an unknown name in a rate expression lists known names; reaction ids are not values", "[load][errors]") {
+TEST_CASE("load: an unknown name in a rate expression lists known names, and reaction ids are not values", "[load][errors]") {
     // Protects symbol checks of expression rates; 'degradation' is a reaction id, which an
     // expression cannot read.
     check_single_problem("unknown_name_in_rate.json", "/reactions/0/rate/expression",

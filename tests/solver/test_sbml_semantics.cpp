@@ -48,7 +48,7 @@ std::vector<std::vector<double>> run(const std::string& body, const std::vector<
 
 }  // namespace
 
-TEST_CASE("an extent-rate reaction changes amounts; concentrations follow the compartment size", "[solver][sbml]") {
+TEST_CASE("an extent-rate reaction changes amounts, and concentrations follow the compartment size", "[solver][sbml]") {
     // Protects d(amount)/dt = sum stoichiometry * rate with the rate an extent: A (amount 4 in
     // 2 L) -> 2 B with rate k*[A]*V, so [A] = 2*exp(-k t) and B's amount (hasOnlySubstanceUnits)
     // is 2*(4 - amount of A).
