@@ -1,11 +1,13 @@
-// Running a sweep with oneTBB: pre-equilibrations first (one per distinct baseline), then the
-// dosed runs. Each task catches everything, so one failing run never cancels the others.
+// Running a sweep with oneTBB: one pre-equilibration per distinct baseline, each followed by the
+// dosed runs that start from it. Each task catches everything, so one failing run never cancels
+// the others.
 #include "scenarios/runner.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <deque>
 #include <memory>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -59,6 +61,45 @@ std::string baseline_key(const std::vector<double>& inputs, const std::vector<do
         for (double d : *v) key.append(reinterpret_cast<const char*>(&d), sizeof d);
     return key;
 }
+
+// Pre-equilibrated baselines by exact identity, oldest dropped first once they hold more than
+// `max_bytes`, so that a sweep of many distinct baselines does not keep them all.
+class BaselineCache {
+public:
+    explicit BaselineCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+    const solver::SteadyStateResult* find(const std::string& key) const {
+        const auto it = entries_.find(key);
+        return it == entries_.end() ? nullptr : &it->second;
+    }
+
+    void insert(std::string key, solver::SteadyStateResult baseline) {
+        const auto [it, fresh] = entries_.emplace(std::move(key), std::move(baseline));
+        if (!fresh) return;
+        bytes_ += footprint(it->first, it->second);
+        age_.push_back(&it->first);
+        while (bytes_ > max_bytes_ && age_.size() > 1) {
+            const auto oldest = entries_.find(*age_.front());
+            bytes_ -= footprint(oldest->first, oldest->second);
+            entries_.erase(oldest);
+            age_.pop_front();
+        }
+    }
+
+private:
+    static std::size_t footprint(const std::string& key, const solver::SteadyStateResult& baseline) {
+        return key.size() + baseline.state.size() * sizeof(double) + baseline.message.size() + sizeof baseline;
+    }
+
+    std::unordered_map<std::string, solver::SteadyStateResult> entries_;
+    std::deque<const std::string*> age_;       // keys, oldest first (node keys never move)
+    std::size_t bytes_ = 0;
+    const std::size_t max_bytes_;
+};
+
+// Enough for every baseline of thousands of runs of the shipped models, small beside a chunk's
+// trajectories.
+constexpr std::size_t baseline_cache_bytes = std::size_t{64} << 20;
 
 }  // namespace
 
@@ -256,56 +297,75 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
     steady.integration.max_run_seconds = options.solver.max_run_seconds;
     steady.integration.check_negative_states = options.solver.check_negative_states;
 
+    BaselineCache cache(baseline_cache_bytes);
     for (std::size_t begin = 0; begin < runs.size(); begin += chunk) {
         const std::size_t end = std::min(runs.size(), begin + chunk);
         const std::size_t size = end - begin;
-        // Runs of a chunk that share a baseline (same region and inputs) share one pre-equilibration.
+        // Runs that share a baseline (same region and inputs) share one pre-equilibration, within
+        // the chunk and with earlier chunks (a vehicle run comes long after its treated twin).
+        struct BaselineGroup {
+            std::string key;
+            const solver::SteadyStateResult* cached = nullptr;
+            std::vector<std::size_t> members;      // positions in the chunk
+        };
         std::vector<std::vector<double>> inputs(size), x0(size);
-        std::map<std::string, std::size_t> baseline_of_key;
-        std::vector<std::size_t> baseline_of(size), baseline_first;
+        std::vector<BaselineGroup> groups;
+        std::unordered_map<std::string, std::size_t> group_of_key;
         for (std::size_t k = 0; k < size; ++k) {
             run_inputs(plan.runs[runs[begin + k]].settings, inputs[k], x0[k]);
-            const auto [it, fresh] = baseline_of_key.emplace(baseline_key(inputs[k], x0[k]), baseline_first.size());
-            if (fresh) baseline_first.push_back(k);
-            baseline_of[k] = it->second;
+            std::string key = baseline_key(inputs[k], x0[k]);
+            const auto [it, fresh] = group_of_key.emplace(key, groups.size());
+            if (fresh) groups.push_back({std::move(key), nullptr, {}});
+            groups[it->second].members.push_back(k);
         }
-        std::vector<solver::SteadyStateResult> baselines(baseline_first.size());
+        for (auto& group : groups) group.cached = cache.find(group.key);
+        std::vector<solver::SteadyStateResult> computed(groups.size());
         std::vector<RunOutcome> finished(size);
+        const auto run_member = [&](std::size_t k, const solver::SteadyStateResult& baseline) {
+            const Run& run = plan.runs[runs[begin + k]];
+            RunOutcome& out = finished[k];
+            try {
+                Worker& worker = workers.local();
+                if (!worker.integrator) {
+                    worker.integrator = std::make_unique<solver::Integrator>(system_, options.solver);
+                    worker.outputs = std::make_unique<solver::Probe>(system_, outputs_);
+                }
+                out = run_one(run, inputs[k], baseline, options, *worker.integrator, *worker.outputs);
+                add_metrics(out);
+            } catch (const std::exception& e) {
+                out = RunOutcome{};
+                out.status = RunStatus::failed;
+                out.message = e.what();
+            }
+            out.run = run.index;
+            if (!options.keep_trajectories && !options.record_states) {
+                out.times_s = {};
+                out.values = {};
+            }
+            if (out.status != RunStatus::ok) progress.failed.fetch_add(1, std::memory_order_relaxed);
+            progress.done.fetch_add(1, std::memory_order_relaxed);
+        };
+        // A group's runs start as soon as its baseline is ready, not when the chunk's slowest
+        // pre-equilibration is: one wait per chunk instead of two keeps both threads busy.
         arena.execute([&] {
-            parallel_for(baselines.size(), [&](std::size_t b) {
-                const std::size_t k = baseline_first[b];
-                try {
-                    baselines[b] = solver::find_steady_state(system_, inputs[k], x0[k], steady);
-                } catch (const std::exception& e) {
-                    baselines[b].converged = false;
-                    baselines[b].message = e.what();
-                }
-            });
-            parallel_for(size, [&](std::size_t k) {
-                const Run& run = plan.runs[runs[begin + k]];
-                RunOutcome& out = finished[k];
-                try {
-                    Worker& worker = workers.local();
-                    if (!worker.integrator) {
-                        worker.integrator = std::make_unique<solver::Integrator>(system_, options.solver);
-                        worker.outputs = std::make_unique<solver::Probe>(system_, outputs_);
+            parallel_for(groups.size(), [&](std::size_t g) {
+                const BaselineGroup& group = groups[g];
+                const solver::SteadyStateResult* baseline = group.cached;
+                if (!baseline) {
+                    const std::size_t k = group.members.front();
+                    try {
+                        computed[g] = solver::find_steady_state(system_, inputs[k], x0[k], steady);
+                    } catch (const std::exception& e) {
+                        computed[g].converged = false;
+                        computed[g].message = e.what();
                     }
-                    out = run_one(run, inputs[k], baselines[baseline_of[k]], options, *worker.integrator, *worker.outputs);
-                    add_metrics(out);
-                } catch (const std::exception& e) {
-                    out = RunOutcome{};
-                    out.status = RunStatus::failed;
-                    out.message = e.what();
+                    baseline = &computed[g];
                 }
-                out.run = run.index;
-                if (!options.keep_trajectories && !options.record_states) {
-                    out.times_s = {};
-                    out.values = {};
-                }
-                if (out.status != RunStatus::ok) progress.failed.fetch_add(1, std::memory_order_relaxed);
-                progress.done.fetch_add(1, std::memory_order_relaxed);
+                parallel_for(group.members.size(), [&](std::size_t j) { run_member(group.members[j], *baseline); });
             });
         });
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            if (!groups[g].cached) cache.insert(std::move(groups[g].key), std::move(computed[g]));
         sink(std::move(finished));
     }
 }
