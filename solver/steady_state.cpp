@@ -1,5 +1,6 @@
 // Steady state: Newton (KINSOL, dense) on the system with conservation laws, falling back to
-// integration with growing horizons, then polishing the integrated state with Newton.
+// integration over growing horizons with Newton retried after each, then polishing the integrated
+// state with Newton.
 #include "solver/steady_state.hpp"
 
 #include <algorithm>
@@ -134,10 +135,9 @@ int newton_jacobian(N_Vector u, N_Vector, SUNMatrix J, void* user_data, N_Vector
 }
 
 // One Newton solve from `x`; returns true and overwrites `x` on convergence to a non-negative root.
-bool newton(const OdeSystem& system, Workspace& ws, std::vector<double>& x, const SteadyStateOptions& options,
-            std::string& message) {
+bool newton(const OdeSystem& system, Workspace& ws, const ConservationAnalysis& conservation, std::vector<double>& x,
+            const SteadyStateOptions& options, std::string& message) {
     const std::size_t n = system.size();
-    const ConservationAnalysis conservation = analyse_conservation(system, ws);
     NewtonProblem problem{&system, &ws, &conservation, {}, std::vector<double>(system.jacobian_pattern().rows.size()), {}};
     for (const auto& law : conservation.laws) {
         double total = 0.0;
@@ -217,29 +217,46 @@ SteadyStateResult find_steady_state(const OdeSystem& system, std::span<const dou
         return result;
     };
 
-    if (newton_allowed && newton(system, ws, x, options, newton_message)) return finish(SteadyStateMethod::newton);
+    // The laws depend on the inputs only; the analysis is dense, so it is done once.
+    std::optional<ConservationAnalysis> conservation;
+    auto newton_from = [&](std::vector<double>& y) {
+        if (!newton_allowed) return false;
+        if (!conservation) conservation = analyse_conservation(system, ws);
+        return newton(system, ws, *conservation, y, options, newton_message);
+    };
+    if (newton_from(x)) return finish(SteadyStateMethod::newton);
     x.assign(x0.begin(), x0.end());
 
-    // Integrate over growing horizons until the rates are negligible.
+    // Integrate over growing horizons until the rates are negligible. Newton is retried after
+    // each horizon: from a state the dynamics have brought near the root it usually converges,
+    // which saves integrating the slowest modes out (thousands of steps).
     Integrator integrator(system, options.integration);
     integrator.start(0.0, x, inputs);
+    auto record_integration = [&] {
+        result.stats = integrator.stats();
+        result.time_integrated_s = integrator.time();
+    };
     double horizon = 1.0;
     while (horizon <= options.max_time_s) {
         if (!integrator.advance(horizon, horizon)) break;
         const auto state = integrator.state();
         system.rhs(ws, horizon, state.data(), rate.data());
         if (max_scaled_rate(rate, state, options) <= 1.0) break;
+        std::vector<double> y(state.begin(), state.end());
+        if (newton_from(y)) {
+            record_integration();
+            x = std::move(y);
+            return finish(SteadyStateMethod::integration_then_newton);
+        }
         horizon *= 10.0;
     }
-    result.stats = integrator.stats();
-    result.time_integrated_s = integrator.time();
+    record_integration();
     x.assign(integrator.state().begin(), integrator.state().end());
     if (integrator.failure()) {
         result.message = integrator.failure()->message;
         result.failure_cause = integrator.failure()->cause;
     }
-    if (newton_allowed && newton(system, ws, x, options, newton_message))
-        return finish(SteadyStateMethod::integration_then_newton);
+    if (newton_from(x)) return finish(SteadyStateMethod::integration_then_newton);
     finish(SteadyStateMethod::integration);
     if (!result.converged && result.message.empty())
         result.message = fmt::format("no steady state within {} s (max scaled rate {:.3g}); {}", options.max_time_s,

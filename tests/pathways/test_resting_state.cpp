@@ -120,3 +120,31 @@ TEST_CASE("hippocampal BDNF is several-fold above cortical, and NGF higher too",
     CHECK(bdnf_ratio <= 11.0);
     CHECK(hippocampus.read(h.state, "NGF_tissue") > cortex.read(c.state, "NGF_tissue"));
 }
+
+TEST_CASE("pre-equilibration stops integrating once Newton converges, at the state a long integration reaches",
+          "[pathways][resting]") {
+    // Protects the Newton retry after each integration horizon (solver/steady_state.cpp): from
+    // the shipped initial values Newton alone does not converge, and integrating until the rates
+    // are negligible took 10^6 s of the slowest modes (hippocampus, cortex). The straightforward
+    // answer is that long integration at tight tolerances; the retried Newton must land on it (to
+    // 1e-7 relative, far inside the sweeps' rtol of 1e-6) after integrating at least 10x less.
+    const std::string profile = GENERATE(from_range(every_profile));
+    INFO("profile: " << profile_label(profile));
+    const ShippedModel network("models/neurotrophin.json", profile);
+    const auto rest = network.steady_state();
+    INFO(rest.message);
+    REQUIRE(rest.converged);
+    CHECK(rest.time_integrated_s <= 1e5);
+
+    solver::SolverOptions tight;
+    tight.rtol = 1e-11;
+    tight.atol = 1e-14;
+    const auto run = solver::simulate(network.system(), network.inputs, network.initial, {0.0, 1e7}, tight);
+    REQUIRE_FALSE(run.failure);
+    const auto& ids = network.system().state_ids();
+    for (std::size_t i = 0; i < rest.state.size(); ++i) {
+        const double reached = run.trajectory.states[rest.state.size() + i];
+        INFO(ids[i] << ": Newton " << rest.state[i] << " nM, integrated " << reached << " nM");
+        CHECK(rest.state[i] == Approx(reached).epsilon(1e-7).margin(1e-9));
+    }
+}
