@@ -1,19 +1,23 @@
-// Running a sweep with oneTBB: one pre-equilibration per distinct baseline, each followed by the
-// dosed runs that start from it. Each task catches everything, so one failing run never cancels
-// the others.
+// Running a sweep with oneTBB: a pipeline takes runs in order, pre-equilibrates each distinct
+// baseline once and simulates the runs in parallel, and hands them back in order to the calling
+// thread. Each run catches everything, so one failing run never cancels the others.
 #include "scenarios/runner.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include "scenarios/metrics.hpp"
 
@@ -21,34 +25,23 @@ namespace ntsim::scenarios {
 
 namespace {
 
+// Debian's libtbb.so is not built with ThreadSanitizer, so TSan cannot see the synchronisation
+// inside parallel_pipeline: that a run's item is handed from one stage to the next, and that the
+// bodies of a serial stage follow each other. Under -fsanitize=thread these annotations state
+// exactly that contract and no more: parallel bodies stay unordered with each other, so a race
+// between two runs is still reported.
 #if defined(__SANITIZE_THREAD__)
 extern "C" void __tsan_acquire(void* address);
 extern "C" void __tsan_release(void* address);
-// The addresses the annotations below synchronise on. Not locals: a body would have to read its
-// captures to reach them, and TSan would see that read before the acquire.
-char loop_start, loop_end;
-#endif
-
-// tbb::parallel_for over [0, n). Debian's libtbb.so is not built with ThreadSanitizer, so TSan
-// cannot see the synchronisation inside it: that everything before the loop happens before each
-// body, and each body before the loop returns. Under -fsanitize=thread the annotations state
-// exactly that contract and no more: bodies stay unordered with each other, so a race between
-// two runs is still reported.
-template <class Body>
-void parallel_for(std::size_t n, const Body& body) {
-#if defined(__SANITIZE_THREAD__)
-    const auto annotated = [&](std::size_t i) {
-        __tsan_acquire(&loop_start);
-        body(i);
-        __tsan_release(&loop_end);
-    };
-    __tsan_release(&loop_start);
-    tbb::parallel_for(std::size_t{0}, n, annotated);
-    __tsan_acquire(&loop_end);
+void happens_after(const void* address) { __tsan_acquire(const_cast<void*>(address)); }
+void happens_before(const void* address) { __tsan_release(const_cast<void*>(address)); }
 #else
-    tbb::parallel_for(std::size_t{0}, n, body);
+void happens_after(const void*) {}
+void happens_before(const void*) {}
 #endif
-}
+// The addresses the annotations synchronise on, besides each run's item. Not locals: a body would
+// have to read its captures to reach them, and TSan would see that read before the annotation.
+char pipeline_start, take_order, pass_order, pipeline_end, pipeline_wait, pipeline_joined;
 
 constexpr const char* vehicle = "vehicle";
 constexpr double g_per_g_per_mg_per_kg = 1e-6;
@@ -62,44 +55,93 @@ std::string baseline_key(const std::vector<double>& inputs, const std::vector<do
     return key;
 }
 
-// Pre-equilibrated baselines by exact identity, oldest dropped first once they hold more than
-// `max_bytes`, so that a sweep of many distinct baselines does not keep them all.
+// One pre-equilibration, computed by the first run that needs it while later runs with the same
+// baseline wait for it.
+struct Baseline {
+    std::once_flag computed;
+    solver::SteadyStateResult result;
+};
+
+// Baselines by exact identity, kept across the sweep (a vehicle run comes long after its treated
+// twin) until they would hold more than `max_bytes`; then the oldest are dropped (runs in flight
+// keep theirs). Used by the pipeline's first stage only, so it needs no lock.
 class BaselineCache {
 public:
-    explicit BaselineCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+    BaselineCache(std::size_t max_bytes, std::size_t states) : max_bytes_(max_bytes), states_(states) {}
 
-    const solver::SteadyStateResult* find(const std::string& key) const {
-        const auto it = entries_.find(key);
-        return it == entries_.end() ? nullptr : &it->second;
-    }
-
-    void insert(std::string key, solver::SteadyStateResult baseline) {
-        const auto [it, fresh] = entries_.emplace(std::move(key), std::move(baseline));
-        if (!fresh) return;
-        bytes_ += footprint(it->first, it->second);
+    std::shared_ptr<Baseline> claim(std::string key) {
+        if (const auto it = entries_.find(key); it != entries_.end()) return it->second;
+        const auto [it, fresh] = entries_.emplace(std::move(key), std::make_shared<Baseline>());
         age_.push_back(&it->first);
+        bytes_ += footprint(it->first);
         while (bytes_ > max_bytes_ && age_.size() > 1) {
-            const auto oldest = entries_.find(*age_.front());
-            bytes_ -= footprint(oldest->first, oldest->second);
-            entries_.erase(oldest);
+            bytes_ -= footprint(*age_.front());
+            entries_.erase(*age_.front());
             age_.pop_front();
         }
+        return it->second;
     }
 
 private:
-    static std::size_t footprint(const std::string& key, const solver::SteadyStateResult& baseline) {
-        return key.size() + baseline.state.size() * sizeof(double) + baseline.message.size() + sizeof baseline;
-    }
+    std::size_t footprint(const std::string& key) const { return key.size() + states_ * sizeof(double) + sizeof(Baseline); }
 
-    std::unordered_map<std::string, solver::SteadyStateResult> entries_;
+    std::unordered_map<std::string, std::shared_ptr<Baseline>> entries_;
     std::deque<const std::string*> age_;       // keys, oldest first (node keys never move)
     std::size_t bytes_ = 0;
-    const std::size_t max_bytes_;
+    const std::size_t max_bytes_, states_;
 };
 
-// Enough for every baseline of thousands of runs of the shipped models, small beside a chunk's
-// trajectories.
+// Enough for every baseline of thousands of runs of the shipped models, small beside the runs in
+// flight.
 constexpr std::size_t baseline_cache_bytes = std::size_t{64} << 20;
+
+// Finished runs on their way from the pipeline to the calling thread, which alone calls the sink
+// (an MPI rank's sink sends messages, which only that thread may do). At most `capacity` batches
+// wait, so a slow sink holds the pipeline back instead of letting results pile up.
+class Handoff {
+public:
+    explicit Handoff(std::size_t capacity) : capacity_(capacity) {}
+
+    // False when the receiver has given up (the batch is dropped).
+    bool push(std::vector<RunOutcome>&& batch) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return batches_.size() < capacity_ || abandoned_; });
+        if (abandoned_) return false;
+        batches_.push_back(std::move(batch));
+        changed_.notify_all();
+        return true;
+    }
+
+    void close() {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        changed_.notify_all();
+    }
+
+    void abandon() {
+        std::lock_guard lock(mutex_);
+        abandoned_ = true;
+        changed_.notify_all();
+    }
+
+    // The next batch, or nothing once the sender has closed and every batch is taken.
+    std::optional<std::vector<RunOutcome>> pop() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !batches_.empty() || closed_; });
+        if (batches_.empty()) return std::nullopt;
+        auto batch = std::move(batches_.front());
+        batches_.pop_front();
+        changed_.notify_all();
+        return batch;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::vector<RunOutcome>> batches_;
+    const std::size_t capacity_;
+    bool closed_ = false, abandoned_ = false;
+};
 
 }  // namespace
 
@@ -278,96 +320,171 @@ void SweepRunner::add_metrics(RunOutcome& out) const {
     }
 }
 
+std::vector<std::size_t> SweepRunner::baselines_first(const SweepPlan& plan, const std::vector<std::size_t>& runs,
+                                                      std::size_t begin, std::size_t end) const {
+    std::vector<std::vector<std::size_t>> groups;
+    std::unordered_map<std::string, std::size_t> group_of_key;
+    std::vector<double> inputs, x0;
+    for (std::size_t k = begin; k < end; ++k) {
+        run_inputs(plan.runs[runs[k]].settings, inputs, x0);
+        const auto [it, fresh] = group_of_key.emplace(baseline_key(inputs, x0), groups.size());
+        if (fresh) groups.emplace_back();
+        groups[it->second].push_back(k);
+    }
+    std::vector<std::size_t> order;
+    for (std::size_t round = 0; order.size() < end - begin; ++round)
+        for (const auto& group : groups)
+            if (round < group.size()) order.push_back(group[round]);
+    return order;
+}
+
 void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& runs, const RunnerOptions& options,
                       Progress& progress, const RunSink& sink) const {
     const int threads = options.threads ? static_cast<int>(options.threads) : tbb::info::default_concurrency();
+    // `threads` workers run the pipeline while the calling thread only passes batches to the sink.
     // TBB caps workers at the core count unless told otherwise; honour an explicit request for more.
-    tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-    tbb::task_arena arena(threads);
+    tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads) + 1);
+    tbb::task_arena arena(threads, 0);
     // Integrators and output probes own scratch memory: one of each per thread.
     struct Worker {
         std::unique_ptr<solver::Integrator> integrator;
         std::unique_ptr<solver::Probe> outputs;
     };
     tbb::enumerable_thread_specific<Worker> workers;
-    const std::size_t chunk = options.chunk_runs ? options.chunk_runs : 32 * static_cast<std::size_t>(threads);
+    const std::size_t batch_runs = options.chunk_runs ? options.chunk_runs : 32 * static_cast<std::size_t>(threads);
     // A pathological model may stall in pre-equilibration as easily as in the dosed run.
     solver::SteadyStateOptions steady = options.steady;
     steady.integration.max_run_steps = options.solver.max_run_steps;
     steady.integration.max_run_seconds = options.solver.max_run_seconds;
     steady.integration.check_negative_states = options.solver.check_negative_states;
 
-    BaselineCache cache(baseline_cache_bytes);
-    for (std::size_t begin = 0; begin < runs.size(); begin += chunk) {
-        const std::size_t end = std::min(runs.size(), begin + chunk);
-        const std::size_t size = end - begin;
-        // Runs that share a baseline (same region and inputs) share one pre-equilibration, within
-        // the chunk and with earlier chunks (a vehicle run comes long after its treated twin).
-        struct BaselineGroup {
-            std::string key;
-            const solver::SteadyStateResult* cached = nullptr;
-            std::vector<std::size_t> members;      // positions in the chunk
-        };
-        std::vector<std::vector<double>> inputs(size), x0(size);
-        std::vector<BaselineGroup> groups;
-        std::unordered_map<std::string, std::size_t> group_of_key;
-        for (std::size_t k = 0; k < size; ++k) {
-            run_inputs(plan.runs[runs[begin + k]].settings, inputs[k], x0[k]);
-            std::string key = baseline_key(inputs[k], x0[k]);
-            const auto [it, fresh] = group_of_key.emplace(key, groups.size());
-            if (fresh) groups.push_back({std::move(key), nullptr, {}});
-            groups[it->second].members.push_back(k);
+    struct Item {
+        const Run* run = nullptr;
+        std::vector<double> inputs, x0;
+        std::shared_ptr<Baseline> baseline;
+        RunOutcome outcome;
+    };
+    // At most a batch of runs is in flight and they leave the pipeline in order, so run k can
+    // take the slot of run k - batch_runs.
+    std::vector<Item> items(batch_runs);
+    BaselineCache cache(baseline_cache_bytes, system_.size());
+    std::size_t next = 0, passed = 0;
+    std::vector<RunOutcome> batch;
+
+    // Runs go through in order with at most a batch of them in flight, so a slow run (or
+    // pre-equilibration) holds up only its own slot, never a whole batch of other runs.
+    std::vector<std::size_t> window;            // positions in `runs` of the batch being taken, in taking order
+    const auto take = [&](tbb::flow_control& flow) -> Item* {
+        happens_after(&take_order);
+        if (next == runs.size()) {
+            flow.stop();
+            happens_before(&take_order);
+            return nullptr;
         }
-        for (auto& group : groups) group.cached = cache.find(group.key);
-        std::vector<solver::SteadyStateResult> computed(groups.size());
-        std::vector<RunOutcome> finished(size);
-        const auto run_member = [&](std::size_t k, const solver::SteadyStateResult& baseline) {
-            const Run& run = plan.runs[runs[begin + k]];
-            RunOutcome& out = finished[k];
-            try {
-                Worker& worker = workers.local();
-                if (!worker.integrator) {
-                    worker.integrator = std::make_unique<solver::Integrator>(system_, options.solver);
-                    worker.outputs = std::make_unique<solver::Probe>(system_, outputs_);
+        if (next % batch_runs == 0) window = baselines_first(plan, runs, next, std::min(runs.size(), next + batch_runs));
+        Item* item = &items[next % items.size()];
+        item->run = &plan.runs[runs[window[next % batch_runs]]];
+        ++next;
+        item->outcome = RunOutcome{};
+        run_inputs(item->run->settings, item->inputs, item->x0);
+        item->baseline = cache.claim(baseline_key(item->inputs, item->x0));
+        happens_before(&take_order);
+        happens_before(item);
+        return item;
+    };
+    const auto simulate = [&](Item* item) {
+        happens_after(item);
+        RunOutcome& out = item->outcome;
+        try {
+            Baseline& baseline = *item->baseline;
+            std::call_once(baseline.computed, [&] {
+                try {
+                    baseline.result = solver::find_steady_state(system_, item->inputs, item->x0, steady);
+                } catch (const std::exception& e) {
+                    baseline.result.converged = false;
+                    baseline.result.message = e.what();
                 }
-                out = run_one(run, inputs[k], baseline, options, *worker.integrator, *worker.outputs);
-                add_metrics(out);
-            } catch (const std::exception& e) {
-                out = RunOutcome{};
-                out.status = RunStatus::failed;
-                out.message = e.what();
-            }
-            out.run = run.index;
-            if (!options.keep_trajectories && !options.record_states) {
-                out.times_s = {};
-                out.values = {};
-            }
-            if (out.status != RunStatus::ok) progress.failed.fetch_add(1, std::memory_order_relaxed);
-            progress.done.fetch_add(1, std::memory_order_relaxed);
-        };
-        // A group's runs start as soon as its baseline is ready, not when the chunk's slowest
-        // pre-equilibration is: one wait per chunk instead of two keeps both threads busy.
-        arena.execute([&] {
-            parallel_for(groups.size(), [&](std::size_t g) {
-                const BaselineGroup& group = groups[g];
-                const solver::SteadyStateResult* baseline = group.cached;
-                if (!baseline) {
-                    const std::size_t k = group.members.front();
-                    try {
-                        computed[g] = solver::find_steady_state(system_, inputs[k], x0[k], steady);
-                    } catch (const std::exception& e) {
-                        computed[g].converged = false;
-                        computed[g].message = e.what();
-                    }
-                    baseline = &computed[g];
-                }
-                parallel_for(group.members.size(), [&](std::size_t j) { run_member(group.members[j], *baseline); });
             });
+            Worker& worker = workers.local();
+            if (!worker.integrator) {
+                worker.integrator = std::make_unique<solver::Integrator>(system_, options.solver);
+                worker.outputs = std::make_unique<solver::Probe>(system_, outputs_);
+            }
+            out = run_one(*item->run, item->inputs, baseline.result, options, *worker.integrator, *worker.outputs);
+            add_metrics(out);
+        } catch (const std::exception& e) {
+            out = RunOutcome{};
+            out.status = RunStatus::failed;
+            out.message = e.what();
+        }
+        out.run = item->run->index;
+        if (!options.keep_trajectories && !options.record_states) {
+            out.times_s = {};
+            out.values = {};
+        }
+        if (out.status != RunStatus::ok) progress.failed.fetch_add(1, std::memory_order_relaxed);
+        progress.done.fetch_add(1, std::memory_order_relaxed);
+        happens_before(item);
+        return item;
+    };
+    Handoff handoff(2);
+    tbb::task_group_context pipeline_context;
+    const auto pass = [&](Item* item) {
+        happens_after(item);
+        happens_after(&pass_order);
+        batch.push_back(std::move(item->outcome));
+        item->baseline.reset();
+        ++passed;
+        if (batch.size() == batch_runs || passed == runs.size()) {
+            std::sort(batch.begin(), batch.end(), [](const RunOutcome& a, const RunOutcome& b) { return a.run < b.run; });
+            if (!handoff.push(std::move(batch))) pipeline_context.cancel_group_execution();
+            batch = {};
+        }
+        happens_before(&pass_order);
+    };
+
+    tbb::task_group group;
+    happens_before(&pipeline_start);
+    arena.execute([&] {
+        group.run([&] {
+            happens_after(&pipeline_start);
+            happens_before(&take_order);
+            try {
+                tbb::parallel_pipeline(batch_runs,
+                                       tbb::make_filter<void, Item*>(tbb::filter_mode::serial_in_order, take) &
+                                           tbb::make_filter<Item*, Item*>(tbb::filter_mode::parallel, simulate) &
+                                           tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, pass),
+                                       pipeline_context);
+            } catch (...) {
+                handoff.close();
+                throw;
+            }
+            happens_after(&take_order);
+            happens_after(&pass_order);
+            happens_before(&pipeline_end);
+            handoff.close();
         });
-        for (std::size_t g = 0; g < groups.size(); ++g)
-            if (!groups[g].cached) cache.insert(std::move(groups[g].key), std::move(computed[g]));
-        sink(std::move(finished));
+    });
+    // A full arena runs `join` on one of its workers.
+    const auto join = [&] {
+        happens_after(&pipeline_wait);
+        group.wait();
+        happens_before(&pipeline_joined);
+    };
+    const auto wait = [&] {
+        happens_before(&pipeline_wait);
+        arena.execute(join);
+        happens_after(&pipeline_joined);
+    };
+    try {
+        while (auto finished = handoff.pop()) sink(std::move(*finished));
+    } catch (...) {
+        handoff.abandon();
+        wait();
+        throw;
     }
+    wait();
+    happens_after(&pipeline_end);
 }
 
 std::vector<RunOutcome> SweepRunner::run(const SweepPlan& plan, const RunnerOptions& options, Progress& progress) const {

@@ -20,7 +20,7 @@ struct RunnerOptions {
     unsigned threads = 0;                  // 0: all cores
     bool keep_trajectories = true;         // keep sampled observables (trajectories.csv); metrics are always kept
     bool record_states = false;            // keep every species' course too (for the interactive report)
-    std::size_t chunk_runs = 0;            // runs handed to the sink at a time; 0: 32 per thread
+    std::size_t chunk_runs = 0;            // runs handed to the sink at a time, and at most in flight; 0: 32 per thread
 };
 
 // Counters the runner updates as runs finish; another thread may read them to show progress.
@@ -73,8 +73,10 @@ class SweepRunner {
 public:
     explicit SweepRunner(const Scenario& scenario);
 
-    // Runs `runs` (indices into plan.runs, ascending) in parallel chunks; each finished chunk goes
-    // to `sink` in run order, so memory stays bounded by the chunk, not the sweep.
+    // Runs `runs` (indices into plan.runs, ascending) in parallel, each distinct baseline
+    // pre-equilibrated once; finished runs go to `sink` a chunk at a time in run order, so memory
+    // stays bounded by the chunk, not the sweep. A slow run delays only its chunk's hand-off:
+    // the threads go on with the next runs meanwhile.
     void run(const SweepPlan& plan, const std::vector<std::size_t>& runs, const RunnerOptions& options, Progress& progress,
              const RunSink& sink) const;
 
@@ -91,6 +93,11 @@ public:
     std::vector<double> sample_times(const RunSettings& settings, double& last_dose_s) const;
 
 private:
+    // The positions [begin, end) of `runs` reordered round robin over their baselines (the first
+    // run of each baseline, then the second...), so that threads start on different
+    // pre-equilibrations instead of waiting for one.
+    std::vector<std::size_t> baselines_first(const SweepPlan& plan, const std::vector<std::size_t>& runs, std::size_t begin,
+                                             std::size_t end) const;
     RunOutcome run_one(const Run& run, const std::vector<double>& inputs, const solver::SteadyStateResult& baseline,
                        const RunnerOptions& options, solver::Integrator& integrator, solver::Probe& outputs) const;
     // Why an output row holds NaN or infinity (the first such output), or "" when all are finite.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <sstream>
 
 #include <unistd.h>
@@ -159,6 +160,42 @@ TEST_CASE("the same sweep writes byte-identical files on 1 and 4 threads", "[sce
         CHECK(one == four);
     }
     fs::remove_all(root);
+}
+
+TEST_CASE("runs reach the sink in run order, and a failing sink ends the sweep with its error", "[scenarios][runner]") {
+    // Protects the hand-off from the pipeline to the calling thread: runs are taken grouped by
+    // baseline within a batch, yet each batch must arrive sorted and the batches in order; a sink
+    // that throws (a full disk) must stop the workers, not leave them waiting, and reach the caller.
+    const Scenario scenario = load_scenario(data("toy_sweep.json"));
+    const SweepPlan plan = expand(scenario);
+    REQUIRE(plan.runs.size() >= 4);
+    const SweepRunner runner(scenario);
+    std::vector<std::size_t> all(plan.runs.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    RunnerOptions options;
+    options.threads = 2;
+    Progress progress;
+    std::vector<std::size_t> delivered;
+    // Batches of 3 cross the regions' boundary; one batch of 8 is taken as 0, 4, 1, 5... (two regions).
+    for (std::size_t batch : {3, 8}) {
+        options.chunk_runs = batch;
+        delivered.clear();
+        runner.run(plan, all, options, progress, [&](std::vector<RunOutcome>&& finished) {
+            CHECK(finished.size() <= batch);
+            for (const auto& o : finished) delivered.push_back(o.run);
+        });
+        CHECK(delivered == all);
+    }
+
+    options.chunk_runs = 1;
+    delivered.clear();
+    CHECK_THROWS_WITH(runner.run(plan, all, options, progress,
+                                 [&](std::vector<RunOutcome>&& finished) {
+                                     for (const auto& o : finished) delivered.push_back(o.run);
+                                     if (delivered.size() == 2) throw std::runtime_error("disk full");
+                                 }),
+                      "disk full");
+    CHECK(delivered == std::vector<std::size_t>{0, 1});
 }
 
 TEST_CASE("shards merged give the same files as one process", "[scenarios][shards]") {
