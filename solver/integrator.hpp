@@ -27,7 +27,7 @@ struct SolverOptions {
     bool check_negative_states = true;  // fail a run whose species falls below -negative_state_tolerance (see below) at an output
     double max_step_s = 0.0;            // largest internal step, s; 0 = unlimited
     LinearSolverKind linear_solver = LinearSolverKind::automatic;
-    std::size_t klu_from_states = 20;   // automatic: KLU from this many states (see docs/performance.md)
+    std::size_t klu_from_states = 10;   // automatic: KLU from this many states (see docs/performance.md)
 };
 
 std::string to_string(LinearSolverKind kind);
