@@ -4,6 +4,7 @@
 #include "scenarios/runner.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
@@ -46,12 +47,12 @@ char pipeline_start, take_order, pass_order, pipeline_end, pipeline_wait, pipeli
 constexpr const char* vehicle = "vehicle";
 constexpr double g_per_g_per_mg_per_kg = 1e-6;
 
-// Exact identity of a baseline: the bit patterns of its inputs and initial state.
-std::string baseline_key(const std::vector<double>& inputs, const std::vector<double>& x0) {
-    std::string key;
-    key.reserve((inputs.size() + x0.size()) * 8);
-    for (const auto* v : {&inputs, &x0})
-        for (double d : *v) key.append(reinterpret_cast<const char*>(&d), sizeof d);
+// What a run's baseline depends on: run_inputs uses only the region and the parameter settings
+// (compound and dose act after pre-equilibration). Values by bit pattern, so equal keys mean
+// equal inputs; the key stays small whatever the model's size.
+std::string baseline_key(const RunSettings& settings) {
+    std::string key = settings.region;
+    for (const auto& [id, value] : settings.parameters) key += fmt::format("\x1f{}={:x}", id, std::bit_cast<std::uint64_t>(value));
     return key;
 }
 
@@ -83,7 +84,8 @@ public:
     }
 
 private:
-    std::size_t footprint(const std::string& key) const { return key.size() + states_ * sizeof(double) + sizeof(Baseline); }
+    // Key and state, plus what holds them: hash node, shared block, deque entry (about 200 bytes).
+    std::size_t footprint(const std::string& key) const { return key.size() + states_ * sizeof(double) + sizeof(Baseline) + 200; }
 
     std::unordered_map<std::string, std::shared_ptr<Baseline>> entries_;
     std::deque<const std::string*> age_;       // keys, oldest first (node keys never move)
@@ -91,9 +93,10 @@ private:
     const std::size_t max_bytes_, states_;
 };
 
-// Enough for every baseline of thousands of runs of the shipped models, small beside the runs in
-// flight.
-constexpr std::size_t baseline_cache_bytes = std::size_t{64} << 20;
+// Thousands of baselines of the shipped models (a state of ~150 doubles each): enough for a
+// vehicle run to find its treated twin's baseline in sweeps of that size, and a fixed cost
+// however many runs a sweep has.
+constexpr std::size_t baseline_cache_bytes = std::size_t{16} << 20;
 
 // Finished runs on their way from the pipeline to the calling thread, which alone calls the sink
 // (an MPI rank's sink sends messages, which only that thread may do). At most `capacity` batches
@@ -324,10 +327,8 @@ std::vector<std::size_t> SweepRunner::baselines_first(const SweepPlan& plan, con
                                                       std::size_t begin, std::size_t end) const {
     std::vector<std::vector<std::size_t>> groups;
     std::unordered_map<std::string, std::size_t> group_of_key;
-    std::vector<double> inputs, x0;
     for (std::size_t k = begin; k < end; ++k) {
-        run_inputs(plan.runs[runs[k]].settings, inputs, x0);
-        const auto [it, fresh] = group_of_key.emplace(baseline_key(inputs, x0), groups.size());
+        const auto [it, fresh] = group_of_key.emplace(baseline_key(plan.runs[runs[k]].settings), groups.size());
         if (fresh) groups.emplace_back();
         groups[it->second].push_back(k);
     }
@@ -387,7 +388,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
         ++next;
         item->outcome = RunOutcome{};
         run_inputs(item->run->settings, item->inputs, item->x0);
-        item->baseline = cache.claim(baseline_key(item->inputs, item->x0));
+        item->baseline = cache.claim(baseline_key(item->run->settings));
         happens_before(&take_order);
         happens_before(item);
         return item;
