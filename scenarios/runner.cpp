@@ -8,6 +8,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -63,35 +64,66 @@ struct Baseline {
     solver::SteadyStateResult result;
 };
 
-// Baselines by exact identity, kept across the sweep (a vehicle run comes long after its treated
-// twin) until they would hold more than `max_bytes`; then the oldest are dropped (runs in flight
-// keep theirs). Used by the pipeline's first stage only, so it needs no lock.
+// Baselines kept for the later runs that share them (a vehicle run comes long after its treated
+// twin), until they would hold more than `max_bytes`; then the oldest are dropped (runs in flight
+// keep theirs, and a dropped one is computed again if needed). Used by the pipeline's first stage
+// only, so it needs no lock.
 class BaselineCache {
 public:
     BaselineCache(std::size_t max_bytes, std::size_t states) : max_bytes_(max_bytes), states_(states) {}
 
-    std::shared_ptr<Baseline> claim(std::string key) {
-        if (const auto it = entries_.find(key); it != entries_.end()) return it->second;
-        const auto [it, fresh] = entries_.emplace(std::move(key), std::make_shared<Baseline>());
-        age_.push_back(&it->first);
-        bytes_ += footprint(it->first);
-        while (bytes_ > max_bytes_ && age_.size() > 1) {
-            bytes_ -= footprint(*age_.front());
-            entries_.erase(*age_.front());
-            age_.pop_front();
+    // The baseline of `key`, kept only while a later run needs it.
+    std::shared_ptr<Baseline> claim(const std::string& key, bool needed_again) {
+        const auto it = entries_.find(key);
+        if (it == entries_.end()) {
+            auto baseline = std::make_shared<Baseline>();
+            if (needed_again) keep(key, baseline);
+            return baseline;
         }
-        return it->second;
+        auto baseline = it->second.baseline;
+        if (!needed_again) drop(it);
+        return baseline;
     }
 
 private:
-    // Key and state, plus what holds them: hash node, shared block, deque entry (about 200 bytes).
-    std::size_t footprint(const std::string& key) const { return key.size() + states_ * sizeof(double) + sizeof(Baseline) + 200; }
+    struct Entry {
+        std::shared_ptr<Baseline> baseline;
+        std::list<std::string>::iterator age;
+    };
 
-    std::unordered_map<std::string, std::shared_ptr<Baseline>> entries_;
-    std::deque<const std::string*> age_;       // keys, oldest first (node keys never move)
+    void keep(const std::string& key, std::shared_ptr<Baseline> baseline) {
+        age_.push_back(key);
+        entries_.emplace(key, Entry{std::move(baseline), std::prev(age_.end())});
+        bytes_ += footprint(key);
+        while (bytes_ > max_bytes_ && age_.size() > 1) drop(entries_.find(age_.front()));
+    }
+
+    void drop(std::unordered_map<std::string, Entry>::iterator it) {
+        bytes_ -= footprint(it->first);
+        age_.erase(it->second.age);
+        entries_.erase(it);
+    }
+
+    // Key (twice) and state, plus what holds them: hash node, list node, shared block (~200 bytes).
+    std::size_t footprint(const std::string& key) const { return 2 * key.size() + states_ * sizeof(double) + sizeof(Baseline) + 200; }
+
+    std::unordered_map<std::string, Entry> entries_;
+    std::list<std::string> age_;               // keys, oldest first
     std::size_t bytes_ = 0;
     const std::size_t max_bytes_, states_;
 };
+
+// For each position in `runs`, whether a later position has a run with the same baseline. Key
+// hashes stand in for the keys: a collision only keeps a baseline longer than needed.
+std::vector<bool> baseline_needed_again(const SweepPlan& plan, const std::vector<std::size_t>& runs) {
+    std::vector<std::pair<std::size_t, std::size_t>> hash_and_position(runs.size());
+    for (std::size_t k = 0; k < runs.size(); ++k) hash_and_position[k] = {std::hash<std::string>{}(baseline_key(plan.runs[runs[k]].settings)), k};
+    std::sort(hash_and_position.begin(), hash_and_position.end());
+    std::vector<bool> needed_again(runs.size(), false);
+    for (std::size_t k = 0; k + 1 < hash_and_position.size(); ++k)
+        if (hash_and_position[k].first == hash_and_position[k + 1].first) needed_again[hash_and_position[k].second] = true;
+    return needed_again;
+}
 
 // Thousands of baselines of the shipped models (a state of ~150 doubles each): enough for a
 // vehicle run to find its treated twin's baseline in sweeps of that size, and a fixed cost
@@ -369,6 +401,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
     // take the slot of run k - batch_runs.
     std::vector<Item> items(batch_runs);
     BaselineCache cache(baseline_cache_bytes, system_.size());
+    const std::vector<bool> needed_again = baseline_needed_again(plan, runs);
     std::size_t next = 0, passed = 0;
     std::vector<RunOutcome> batch;
 
@@ -384,11 +417,12 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
         }
         if (next % batch_runs == 0) window = baselines_first(plan, runs, next, std::min(runs.size(), next + batch_runs));
         Item* item = &items[next % items.size()];
-        item->run = &plan.runs[runs[window[next % batch_runs]]];
+        const std::size_t position = window[next % batch_runs];
         ++next;
+        item->run = &plan.runs[runs[position]];
         item->outcome = RunOutcome{};
         run_inputs(item->run->settings, item->inputs, item->x0);
-        item->baseline = cache.claim(baseline_key(item->run->settings));
+        item->baseline = cache.claim(baseline_key(item->run->settings), needed_again[position]);
         happens_before(&take_order);
         happens_before(item);
         return item;
