@@ -522,6 +522,7 @@ bool is_sbml_file(const std::filesystem::path& file) {
 
 Model load_sbml(const std::filesystem::path& file, const SbmlOptions& options) {
     if (!std::filesystem::exists(file)) throw SbmlError({{file.string(), "", "file not found"}});
+    if (!std::filesystem::is_regular_file(file)) throw SbmlError({{file.string(), "", "is not a regular file"}});
     std::error_code error;
     const std::uintmax_t bytes = std::filesystem::file_size(file, error);
     if (!error && bytes > limits::max_file_bytes)

@@ -97,6 +97,12 @@ TEST_CASE("malformed XML is an SbmlError naming the line", "[models][sbml][error
     CHECK_THAT(message, Contains("malformed_xml.xml: line 8") && Contains("not well-formed"));
 }
 
+TEST_CASE("a device given as the SBML file is an SbmlError before anything is read", "[models][sbml][errors]") {
+    // Protects the regular-file rule of limits::max_file_bytes: /dev/zero has no size and would
+    // be read forever.
+    CHECK(message_of<models::SbmlError>("/dev/zero") == "/dev/zero: is not a regular file");
+}
+
 TEST_CASE("a model failing libSBML's consistency check is an SbmlError with libSBML's reason", "[models][sbml][errors]") {
     // Protects the consistency gate: a species in an undeclared compartment.
     const std::string message = message_of<models::SbmlError>(data / "inconsistent_model.xml");
