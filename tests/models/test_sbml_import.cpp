@@ -116,6 +116,8 @@ TEST_CASE("unsupported constructs are refused, naming the element and the constr
         {"algebraic_rule.xml", "algebraicRule 1: an algebraic rule that is not linear in one undetermined variable "
                                "(a differential-algebraic system) is not supported"},
         {"fast_reaction.xml", "reaction 'binding': a fast reaction (rapid equilibrium) is not supported"},
+        {"no_kinetic_law.xml", "reaction 'binding': a reaction without a kinetic law (SBML leaves its rate undefined; "
+                               "write the kinetic law 0 for a reaction that does not proceed) is not supported"},
         {"delay_csymbol.xml", "rateRule for 'x': the delay csymbol (a delay differential equation) is not supported"},
         {"fbc_package.xml", "the 'fbc' package is not supported"},
     };
