@@ -260,7 +260,8 @@ nlohmann::json parse_json_text(Problems& problems, const std::string& text, cons
 
 nlohmann::json read_json_file(Problems& problems, const std::filesystem::path& file, const std::string& shown_name) {
     std::error_code error;
-    if (std::filesystem::is_directory(file, error)) problems.fail(shown_name, "", "is a directory, not a file");
+    if (std::filesystem::exists(file, error) && !std::filesystem::is_regular_file(file, error))
+        problems.fail(shown_name, "", "is not a regular file");
     const std::uintmax_t bytes = std::filesystem::file_size(file, error);
     if (!error && bytes > limits::max_file_bytes)
         problems.fail(shown_name, "", fmt::format("file of {} bytes is larger than the limit of {} bytes ({} MiB)", bytes,

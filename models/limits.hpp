@@ -11,7 +11,9 @@ namespace ntsim::models::limits {
 
 // Any model, compound, region, scenario or SBML file (read_json_file, load_sbml). A parsed JSON
 // document takes about ten times its text in memory; the largest generated benchmark network
-// (7000 species, 12000 reactions) is 6.4 MB.
+// (7000 species, 12000 reactions) is 6.4 MB. Only regular files are read: a device or pipe has
+// no size to check (/dev/zero never ends), so the loaders refuse any other path at the entry
+// that names it, and read_json_file and load_sbml refuse it as a file given directly.
 inline constexpr std::uintmax_t max_file_bytes = std::uintmax_t{32} << 20;
 
 // Arrays and objects inside each other in a JSON file (parse_json_text). ntsim's formats need

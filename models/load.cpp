@@ -115,12 +115,16 @@ private:
                 const fs::path target = path.parent_path() / relative;
                 const std::string target_name = (fs::path(shown_name).parent_path() / relative).lexically_normal().string();
                 include_pointer_ = entry.pointer();
-                if (!fs::exists(target)) {
+                // Not a regular file: see limits::max_file_bytes.
+                const std::string problem = !fs::exists(target) ? fmt::format("not found (looked for {})", target.string())
+                                            : !fs::is_regular_file(target) ? fmt::format("is not a regular file ({})", target.string())
+                                                                           : std::string();
+                if (!problem.empty()) {
                     // Name the chain (as for a cycle) when this file was itself included: the fix may be upstream.
                     std::string chain;
                     for (const auto& f : stack_names_) chain += (chain.empty() ? "" : " -> ") + f;
                     problems_.fail(shown_name, entry.pointer(),
-                                   fmt::format("included file '{}' not found (looked for {}){}", relative, target.string(),
+                                   fmt::format("included file '{}' {}{}", relative, problem,
                                                stack_names_.size() > 1 ? "; include chain: " + chain : ""));
                 }
                 load_file(target, target_name);

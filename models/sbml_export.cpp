@@ -12,6 +12,7 @@
 #include <sbml/SBMLTypes.h>
 
 #include "models/sbml_import.hpp"
+#include "models/xml_escape.hpp"
 
 namespace ntsim::models {
 
@@ -31,19 +32,6 @@ bool is_boolean(Op op) {
 }
 
 std::unique_ptr<::ASTNode> node(::ASTNodeType_t type) { return std::make_unique<::ASTNode>(type); }
-
-std::string escape_xml(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 // ExprPtr -> MathML. MathML separates booleans (relations, logic, piecewise conditions) from
 // numbers, while ntsim's expressions use 1 and 0: a number where a boolean is wanted becomes
@@ -265,7 +253,7 @@ private:
 
     static void set_notes(::SBase* element, const std::string& text) {
         if (text.empty()) return;
-        element->setNotes("<body xmlns=\"http://www.w3.org/1999/xhtml\"><p>" + escape_xml(text) + "</p></body>");
+        element->setNotes("<body xmlns=\"http://www.w3.org/1999/xhtml\"><p>" + xml_escape(text) + "</p></body>");
     }
 
     void write_compartment(const Compartment& c) {

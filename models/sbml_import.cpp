@@ -300,7 +300,12 @@ private:
             }
             if (!out.reactants.empty()) out.compartment = model_.species[out.reactants[0].species].compartment;
             else if (!out.products.empty()) out.compartment = model_.species[out.products[0].species].compartment;
-            out.rate = number(0.0);  // no kinetic law (or no math): the reaction does not proceed
+            // SBML leaves the rate of a reaction without a kinetic law undefined (such files often
+            // draw a network rather than define its dynamics); taking it as 0 would be a silent guess.
+            if (!reaction.isSetKineticLaw() || !reaction.getKineticLaw()->isSetMath())
+                unsupported(where, "a reaction without a kinetic law (SBML leaves its rate undefined; write the kinetic "
+                                   "law 0 for a reaction that does not proceed)");
+            out.rate = number(0.0);  // stands in until finish() refuses the file for the missing law
             if (reaction.isSetKineticLaw()) {
                 const ::KineticLaw& law = *reaction.getKineticLaw();
                 MathScope scope;
@@ -522,6 +527,7 @@ bool is_sbml_file(const std::filesystem::path& file) {
 
 Model load_sbml(const std::filesystem::path& file, const SbmlOptions& options) {
     if (!std::filesystem::exists(file)) throw SbmlError({{file.string(), "", "file not found"}});
+    if (!std::filesystem::is_regular_file(file)) throw SbmlError({{file.string(), "", "is not a regular file"}});
     std::error_code error;
     const std::uintmax_t bytes = std::filesystem::file_size(file, error);
     if (!error && bytes > limits::max_file_bytes)

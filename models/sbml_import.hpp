@@ -1,7 +1,8 @@
 // SBML (Levels 2 and 3, read with libSBML) -> the same validated Model the JSON loader builds.
 // Values keep the file's own units. What ntsim cannot simulate faithfully (algebraic rules, fast
-// reactions, the delay csymbol, packages other than hierarchical composition) is refused with
-// an error naming the element and the construct, never simulated wrongly.
+// reactions, reactions without a kinetic law, the delay csymbol, packages other than
+// hierarchical composition) is refused with an error naming the element and the construct,
+// never simulated wrongly.
 #pragma once
 
 #include <filesystem>

@@ -176,11 +176,16 @@ private:
                 const std::string path = c.string();
                 if (c.has_failed()) continue;
                 if (!fs::exists(relative(path))) c.fail(fmt::format("compound file '{}' not found", path));
+                else if (!fs::is_regular_file(relative(path))) c.fail(fmt::format("compound file '{}' is not a regular file", path));
                 else s_.model_files.push_back(relative(path).lexically_normal().string());
             }
         }
         if (!fs::exists(s_.model_files.front())) {
             model.fail(fmt::format("model file '{}' not found", model_path));
+            return;
+        }
+        if (!fs::is_regular_file(s_.model_files.front())) {
+            model.fail(fmt::format("model file '{}' is not a regular file", model_path));
             return;
         }
         problems_.throw_if_any();
@@ -200,6 +205,10 @@ private:
             if (entry.has_failed()) continue;
             if (!fs::exists(relative(path))) {
                 entry.fail(fmt::format("region file '{}' not found", path));
+                continue;
+            }
+            if (!fs::is_regular_file(relative(path))) {
+                entry.fail(fmt::format("region file '{}' is not a regular file", path));
                 continue;
             }
             models::Region region = models::load_region(relative(path).lexically_normal(), s_.model);

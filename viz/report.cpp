@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/network.hpp"
+#include "models/xml_escape.hpp"
 #include "viz/compound_marks.hpp"
 #include "viz/network_layout.hpp"
 #include "viz/report_assets.hpp"
@@ -127,23 +128,10 @@ json expectations_json(const Results& results) {
 }
 
 // JSON inside <script> must not contain "</" (it could close the element); "<\/" is the same string.
+// Entities are not decoded inside <script>, so this is a separate rule from xml_escape for text.
 std::string script_safe(std::string text) {
     for (std::size_t at = text.find("</"); at != std::string::npos; at = text.find("</", at + 3)) text.replace(at, 2, "<\\/");
     return text;
-}
-
-std::string html_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
 }
 
 // Replaces each @NAME@ of the template once, without rescanning what was inserted.
@@ -183,15 +171,15 @@ std::string report_html(const models::Model& model, const Results& results, cons
               {"network", network_json(model, states, options)}};
     const std::string title = fmt::format("ntsim report: {}", results.scenario_name);
     return fill_template(report_asset("report.html"),
-                         {{"TITLE", html_escape(title)},
+                         {{"TITLE", models::xml_escape(title)},
                           {"UPLOT_CSS", std::string(report_asset("uplot.css"))},
                           {"REPORT_CSS", std::string(report_asset("report.css"))},
                           {"CYTOSCAPE_JS", script_safe(std::string(report_asset("cytoscape.js")))},
                           {"UPLOT_JS", script_safe(std::string(report_asset("uplot.js")))},
                           {"DATA", script_safe(data.dump())},
                           {"REPORT_JS", script_safe(std::string(report_asset("report.js")))},
-                          {"LICENSES", html_escape(fmt::format("cytoscape.js\n\n{}\n\nuPlot\n\n{}", report_asset("cytoscape.LICENSE"),
-                                                               report_asset("uplot.LICENSE")))}});
+                          {"LICENSES", models::xml_escape(fmt::format("cytoscape.js\n\n{}\n\nuPlot\n\n{}", report_asset("cytoscape.LICENSE"),
+                                                                      report_asset("uplot.LICENSE")))}});
 }
 
 void write_report(const models::Model& model, const Results& results, const SpeciesStates& states, const std::filesystem::path& file,

@@ -7,23 +7,9 @@
 
 #include <fmt/format.h>
 
-namespace ntsim::viz {
+#include "models/xml_escape.hpp"
 
-std::string xml_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+namespace ntsim::viz {
 
 std::string svg_number(double value) {
     if (!std::isfinite(value)) return "0";
@@ -38,7 +24,7 @@ SvgDocument::SvgDocument(double width, double height, std::string_view title) : 
                         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
                         "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n",
                         svg_number(width), svg_number(height));
-    text_ += fmt::format("<title>{}</title>\n", xml_escape(title));
+    text_ += fmt::format("<title>{}</title>\n", models::xml_escape(title));
     open_.push_back("svg");
 }
 
@@ -46,7 +32,7 @@ void SvgDocument::start_tag(std::string_view name, const Attributes& attributes)
     text_ += std::string(open_.size() - 1, ' ');
     text_ += '<';
     text_ += name;
-    for (const auto& [key, value] : attributes) text_ += fmt::format(" {}=\"{}\"", key, xml_escape(value));
+    for (const auto& [key, value] : attributes) text_ += fmt::format(" {}=\"{}\"", key, models::xml_escape(value));
 }
 
 void SvgDocument::open(std::string_view name, const Attributes& attributes) {
@@ -69,7 +55,7 @@ void SvgDocument::element(std::string_view name, const Attributes& attributes) {
 
 void SvgDocument::text_element(std::string_view name, const Attributes& attributes, std::string_view text) {
     start_tag(name, attributes);
-    text_ += fmt::format(">{}</{}>\n", xml_escape(text), name);
+    text_ += fmt::format(">{}</{}>\n", models::xml_escape(text), name);
 }
 
 std::string SvgDocument::finish() {

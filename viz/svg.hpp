@@ -11,9 +11,6 @@ namespace ntsim::viz {
 
 using Attributes = std::vector<std::pair<std::string, std::string>>;
 
-// `&`, `<`, `>`, `"` and `'` as XML entities; other bytes unchanged (the text is UTF-8).
-std::string xml_escape(std::string_view text);
-
 // A coordinate or length for an attribute: two decimals, trailing zeros dropped ("12.5", "-3").
 std::string svg_number(double value);
 

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <string_view>
 
 #include "models/expression.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
 
 namespace {
 // Rate laws are one line; 2 KB still allows the 1000-level nesting limit to be reached.
@@ -27,11 +27,11 @@ constexpr double symbol_value = 0.7;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace ntsim::models;
-    if (size > max_input_bytes) return -1;
-    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const auto text = ntsim::fuzzing::input_text(data, size, max_input_bytes);
+    if (!text) return -1;
     ExprPtr e;
     try {
-        e = parse_expression(text);
+        e = parse_expression(*text);
     } catch (const ExpressionError&) {
         return 0;
     }

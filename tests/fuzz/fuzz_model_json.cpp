@@ -9,19 +9,15 @@
 #include "models/load.hpp"
 #include "models/network.hpp"
 #include "solver/solver.hpp"
-
-namespace {
-// The largest shipped model file is 25 KB; larger inputs only slow the search down.
-constexpr std::size_t max_input_bytes = 32 * 1024;
-}  // namespace
+#include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size > max_input_bytes) return -1;
-    const std::string text(reinterpret_cast<const char*>(data), size);
+    const auto text = ntsim::fuzzing::input_text(data, size, ntsim::fuzzing::max_document_bytes);
+    if (!text) return -1;
     // Named as if it sat among the shipped models, so "include": ["pathways/erk_cascade.json"] resolves.
     const std::string name = NTSIM_SOURCE_DIR "/models/fuzz_input.json";
     try {
-        const ntsim::models::Model model = ntsim::models::load_from_string(text, name);
+        const ntsim::models::Model model = ntsim::models::load_from_string(*text, name);
         const ntsim::models::Network network(model);
         ntsim::solver::compile(network);
     } catch (const ntsim::models::ModelError&) {

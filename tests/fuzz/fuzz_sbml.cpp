@@ -8,18 +8,13 @@
 #include "models/network.hpp"
 #include "models/sbml_import.hpp"
 #include "solver/solver.hpp"
-
-namespace {
-// Most SBML Test Suite models are 2-20 KB; libSBML's consistency check grows faster than linearly
-// with the document, so larger inputs would mostly spend the time budget there.
-constexpr std::size_t max_input_bytes = 32 * 1024;
-}  // namespace
+#include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size > max_input_bytes) return -1;
-    const std::string text(reinterpret_cast<const char*>(data), size);
+    const auto text = ntsim::fuzzing::input_text(data, size, ntsim::fuzzing::max_document_bytes);
+    if (!text) return -1;
     try {
-        const ntsim::models::Model model = ntsim::models::load_sbml_from_string(text, "fuzz_input.xml");
+        const ntsim::models::Model model = ntsim::models::load_sbml_from_string(*text, "fuzz_input.xml");
         const ntsim::models::Network network(model);
         ntsim::solver::compile(network);
     } catch (const ntsim::models::ModelError&) {

@@ -9,10 +9,9 @@
 
 #include "scenarios/scenario.hpp"
 #include "scenarios/sweep.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
 
 namespace {
-// The largest shipped scenario is 22 KB.
-constexpr std::size_t max_input_bytes = 32 * 1024;
 // The loader accepts grids of a million points and samples of ten million; generating those is
 // legitimate but would spend seconds per input, so the harness leaves such inputs out.
 constexpr double max_points = 1000;
@@ -35,14 +34,14 @@ bool asks_for_large_design(const nlohmann::json& value) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace ntsim::scenarios;
-    if (size > max_input_bytes) return -1;
-    const std::string text(reinterpret_cast<const char*>(data), size);
-    if (asks_for_large_design(nlohmann::json::parse(text, nullptr, false))) return -1;
+    const auto text = ntsim::fuzzing::input_text(data, size, ntsim::fuzzing::max_document_bytes);
+    if (!text) return -1;
+    if (asks_for_large_design(nlohmann::json::parse(*text, nullptr, false))) return -1;
     // Named as if it sat among the scenario test data, so "model": "toy_pathway.json" resolves
     // (tests/fuzz/run rewrites the shipped scenarios' "../models/" paths to match).
     const std::string name = NTSIM_SOURCE_DIR "/tests/scenarios/data/fuzz_input.json";
     try {
-        const Scenario scenario = load_scenario_from_string(text, name);
+        const Scenario scenario = load_scenario_from_string(*text, name);
         base_run(scenario);
         std::size_t runs = 1;
         for (const Axis& axis : scenario.axes) {

@@ -77,6 +77,13 @@ TEST_CASE("load: a file that does not exist is an error naming it", "[load][erro
     CHECK(std::string(error.what()) == path + ": cannot open file");
 }
 
+TEST_CASE("load: a device or directory given as the model file is refused before reading", "[load][errors]") {
+    // Protects the regular-file rule of limits::max_file_bytes for files named directly (includes
+    // are in the corpus): /dev/zero has no size and would be read forever.
+    CHECK(std::string(load_error("/dev/zero").what()) == "/dev/zero: is not a regular file");
+    CHECK(std::string(load_error(data_path("")).what()) == data_path("") + ": is not a regular file");
+}
+
 TEST_CASE("load: an unknown key is reported at its pointer with the allowed keys", "[load][errors]") {
     // Protects typo detection; the allowed list is the species keys of docs/model-format.md plus 'notes'.
     check_single_problem("unknown_key.json", "/species/0/inital",

@@ -97,6 +97,12 @@ TEST_CASE("malformed XML is an SbmlError naming the line", "[models][sbml][error
     CHECK_THAT(message, Contains("malformed_xml.xml: line 8") && Contains("not well-formed"));
 }
 
+TEST_CASE("a device given as the SBML file is an SbmlError before anything is read", "[models][sbml][errors]") {
+    // Protects the regular-file rule of limits::max_file_bytes: /dev/zero has no size and would
+    // be read forever.
+    CHECK(message_of<models::SbmlError>("/dev/zero") == "/dev/zero: is not a regular file");
+}
+
 TEST_CASE("a model failing libSBML's consistency check is an SbmlError with libSBML's reason", "[models][sbml][errors]") {
     // Protects the consistency gate: a species in an undeclared compartment.
     const std::string message = message_of<models::SbmlError>(data / "inconsistent_model.xml");
@@ -110,6 +116,8 @@ TEST_CASE("unsupported constructs are refused, naming the element and the constr
         {"algebraic_rule.xml", "algebraicRule 1: an algebraic rule that is not linear in one undetermined variable "
                                "(a differential-algebraic system) is not supported"},
         {"fast_reaction.xml", "reaction 'binding': a fast reaction (rapid equilibrium) is not supported"},
+        {"no_kinetic_law.xml", "reaction 'binding': a reaction without a kinetic law (SBML leaves its rate undefined; "
+                               "write the kinetic law 0 for a reaction that does not proceed) is not supported"},
         {"delay_csymbol.xml", "rateRule for 'x': the delay csymbol (a delay differential equation) is not supported"},
         {"fbc_package.xml", "the 'fbc' package is not supported"},
     };

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <memory>
 
 #include "models/models.hpp"
 #include "solver/solver.hpp"
+#include "tests/support/compiled_model.hpp"
 
 using namespace ntsim;
 
@@ -19,18 +19,7 @@ std::filesystem::path reference(const std::string& name) {
     return std::filesystem::path(NTSIM_SHARED_DIR) / "models-reference" / name;
 }
 
-struct Imported {
-    models::Model model;
-    std::unique_ptr<models::Network> network;
-    std::unique_ptr<solver::OdeSystem> system;
-};
-
-Imported import(const std::string& name) {
-    Imported i{models::load_sbml(reference(name)), nullptr, nullptr};
-    i.network = std::make_unique<models::Network>(i.model);
-    i.system = std::make_unique<solver::OdeSystem>(solver::compile(*i.network));
-    return i;
-}
+testing::CompiledModel import(const std::string& name) { return testing::CompiledModel(models::load_sbml(reference(name))); }
 
 std::vector<models::ExprPtr> parse_all(const std::vector<std::string>& texts) {
     std::vector<models::ExprPtr> out;
@@ -39,9 +28,9 @@ std::vector<models::ExprPtr> parse_all(const std::vector<std::string>& texts) {
 }
 
 // Values of `probes` along a run from the model's initial state with `x0` changes applied.
-std::vector<std::vector<double>> time_course(const Imported& i, const std::vector<std::pair<std::string, double>>& initial,
+std::vector<std::vector<double>> time_course(const testing::CompiledModel& i, const std::vector<std::pair<std::string, double>>& initial,
                                              const std::vector<std::string>& probes, const std::vector<double>& times) {
-    const auto& system = *i.system;
+    const auto& system = i.system;
     std::vector<double> x0 = system.default_state();
     for (const auto& [id, value] : initial) x0.at(static_cast<std::size_t>(*system.state_index(id))) = value;
     solver::SolverOptions options;
@@ -76,8 +65,8 @@ TEST_CASE("Huang-Ferrell 1996 (BIOMD0000000009): MAPK Hill coefficient 4.5-5, MA
     // normalised MAPK-PP and MAPKK-PP outputs (the file's own assignment rules) to the total of
     // E1, from 1e-7 to 1e-1 uM on a 0.05-log grid as in biology.md 1.1; nH = ln 81 / ln(EC90/EC10)
     // with the response normalised by its maximum. Expected: MAPK 4.75 (range 4.5-5.0), MAPKK 1.52.
-    const Imported hf = import("BIOMD0000000009.xml");
-    const auto& system = *hf.system;
+    const testing::CompiledModel hf = import("BIOMD0000000009.xml");
+    const auto& system = hf.system;
     const int e1 = *system.state_index("E1");
     solver::Probe probe(system, parse_all({"K_PP_norm", "KK_PP_norm"}));
     solver::Workspace ws(system);
@@ -115,7 +104,7 @@ TEST_CASE("Kholodenko 2000 (BIOMD0000000010): sustained oscillation with a 1300 
     // Protects the negative-feedback oscillator imported from SBML: MAPK-PP peaks after the
     // transient (t > 3000 s) are 1300 +- 30 s apart and swing between about 36 and 297 nM
     // (biology.md 1.2, from an independent RK4 run of the same file).
-    const Imported kh = import("BIOMD0000000010.xml");
+    const testing::CompiledModel kh = import("BIOMD0000000010.xml");
     std::vector<double> times;
     for (double t = 0; t <= 20000; t += 2.0) times.push_back(t);
     const auto rows = time_course(kh, {}, {"MAPK_PP"}, times);
@@ -146,7 +135,7 @@ TEST_CASE("Sasagawa 2005 (BIOMD0000000049): EGF gives transient ppERK, NGF susta
     // MKP3 complexes) over ERK total 0.26 uM. EGF 10 ng/ml (the file's default): peak near 0.49
     // at 130-145 s, below 0.03 after 900 s. NGF 0.00189 uM (50 ng/ml, biology.md 1.3) without EGF:
     // 0.27-0.30 between 30 and 60 min.
-    const Imported sa = import("BIOMD0000000049.xml");
+    const testing::CompiledModel sa = import("BIOMD0000000049.xml");
     const std::string pp_erk = "(ppERK + dppERK + ppERK_MKP3 + dppERK_MKP3) / 0.26";
     std::vector<double> times;
     for (double t = 0; t <= 3600; t += 1.0) times.push_back(t);
@@ -177,8 +166,8 @@ TEST_CASE("the analytic Jacobian of each imported BioModels file matches finite 
     // relative; tolerance 1e-4 relative to the column scale.
     for (const char* file : {"BIOMD0000000009.xml", "BIOMD0000000010.xml", "BIOMD0000000049.xml"}) {
         INFO(file);
-        const Imported m = import(file);
-        const auto& system = *m.system;
+        const testing::CompiledModel m = import(file);
+        const auto& system = m.system;
         solver::Workspace ws(system);
         std::vector<double> x = system.default_state();
         for (std::size_t i = 0; i < x.size(); ++i) x[i] = (x[i] > 0 ? x[i] : 0.01) * (1.0 + 0.1 * static_cast<double>(i % 7));

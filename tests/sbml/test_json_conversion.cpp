@@ -4,36 +4,23 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <memory>
 
 #include "models/models.hpp"
 #include "solver/solver.hpp"
+#include "tests/support/compiled_model.hpp"
 
 using namespace ntsim;
 using Catch::Matchers::Contains;
 
 namespace {
 
-struct Compiled {
-    models::Model model;
-    std::unique_ptr<models::Network> network;
-    std::unique_ptr<solver::OdeSystem> system;
-};
-
-Compiled compile(models::Model model) {
-    Compiled c{std::move(model), nullptr, nullptr};
-    c.network = std::make_unique<models::Network>(c.model);
-    c.system = std::make_unique<solver::OdeSystem>(solver::compile(*c.network));
-    return c;
-}
-
 models::Model via_json(const models::Model& model) {
     return models::load_from_string(models::to_json_text(model), "converted.json");
 }
 
 // What each id stands for along a run from the model's initial values.
-std::vector<double> trajectory(const Compiled& c, const std::vector<std::string>& ids, const std::vector<double>& times) {
-    const auto& system = *c.system;
+std::vector<double> trajectory(const testing::CompiledModel& c, const std::vector<std::string>& ids, const std::vector<double>& times) {
+    const auto& system = c.system;
     solver::SolverOptions options;
     options.rtol = 1e-10;
     options.atol = 1e-14;
@@ -89,8 +76,8 @@ TEST_CASE("the BioModels references simulate the same from their JSON conversion
     for (const char* file : {"BIOMD0000000009.xml", "BIOMD0000000010.xml", "BIOMD0000000049.xml"}) {
         INFO(file);
         const auto path = std::filesystem::path(NTSIM_SHARED_DIR) / "models-reference" / file;
-        const Compiled sbml = compile(models::load_sbml(path));
-        const Compiled json = compile(via_json(sbml.model));
+        const testing::CompiledModel sbml(models::load_sbml(path));
+        const testing::CompiledModel json(via_json(sbml.model));
         CHECK_FALSE(json.model.internal_units);
         std::vector<std::string> ids;
         for (const auto& s : sbml.model.species) ids.push_back(s.id);
@@ -114,13 +101,13 @@ TEST_CASE("JSON -> SBML -> JSON reaches a fixed point and keeps the trajectories
     // Protects the round trip a modeller makes through COPASI and back: the shipped neurotrophin
     // network exported, re-imported and written as JSON simulates like the original (1e-8
     // relative, the export test's bar), and a second pass writes the same JSON text.
-    const Compiled original = compile(models::load(std::filesystem::path(NTSIM_SOURCE_DIR) / "models/neurotrophin.json"));
+    const testing::CompiledModel original(models::load(std::filesystem::path(NTSIM_SOURCE_DIR) / "models/neurotrophin.json"));
     const std::string first = models::to_json_text(models::load_sbml_from_string(models::to_sbml(original.model), "n.xml"));
-    const Compiled again = compile(models::load_from_string(first, "n.json"));
+    const testing::CompiledModel again(models::load_from_string(first, "n.json"));
     const std::string second = models::to_json_text(models::load_sbml_from_string(models::to_sbml(again.model), "n.xml"));
     CHECK(first == second);
 
-    std::vector<std::string> ids = original.system->state_ids();
+    std::vector<std::string> ids = original.system.state_ids();
     for (const auto& o : original.model.observables) ids.push_back(o.id);
     const std::vector<double> times = {0, 60, 600, 3600};
     check_same(trajectory(original, ids, times), trajectory(again, ids, times), ids, 1e-8);

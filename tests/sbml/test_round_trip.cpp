@@ -5,31 +5,18 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <memory>
 
 #include "models/models.hpp"
 #include "solver/solver.hpp"
+#include "tests/support/compiled_model.hpp"
 
 using namespace ntsim;
 
 namespace {
 
-struct Compiled {
-    models::Model model;
-    std::unique_ptr<models::Network> network;
-    std::unique_ptr<solver::OdeSystem> system;
-};
-
-Compiled compile(models::Model model) {
-    Compiled c{std::move(model), nullptr, nullptr};
-    c.network = std::make_unique<models::Network>(c.model);
-    c.system = std::make_unique<solver::OdeSystem>(solver::compile(*c.network));
-    return c;
-}
-
 // Values of the given ids (what each stands for) along a run from the model's initial values.
-std::vector<double> trajectory(const Compiled& c, const std::vector<std::string>& ids, const std::vector<double>& times) {
-    const auto& system = *c.system;
+std::vector<double> trajectory(const testing::CompiledModel& c, const std::vector<std::string>& ids, const std::vector<double>& times) {
+    const auto& system = c.system;
     solver::SolverOptions options;
     options.rtol = 1e-11;
     options.atol = 1e-14;
@@ -61,11 +48,11 @@ TEST_CASE("the neurotrophin network exported to SBML re-imports to the same traj
     // concentration-rate to extent-rate conversion matters), constant inputs and the 49
     // observables (exported as assignment rules). Reference: the JSON model itself; 1e-8 relative
     // is the issue's bar, with both runs at rtol 1e-11.
-    const Compiled json = compile(models::load(std::filesystem::path(NTSIM_SOURCE_DIR) / "models/neurotrophin.json"));
+    const testing::CompiledModel json(models::load(std::filesystem::path(NTSIM_SOURCE_DIR) / "models/neurotrophin.json"));
     const std::string text = models::to_sbml(json.model);
-    const Compiled sbml = compile(models::load_sbml_from_string(text, "neurotrophin.xml"));
+    const testing::CompiledModel sbml(models::load_sbml_from_string(text, "neurotrophin.xml"));
 
-    std::vector<std::string> ids = json.system->state_ids();
+    std::vector<std::string> ids = json.system.state_ids();
     for (const auto& o : json.model.observables) ids.push_back(o.id);
     const std::vector<double> times = {0, 60, 600, 1800, 3600};
     check_same(trajectory(json, ids, times), trajectory(sbml, ids, times), ids);
@@ -76,8 +63,8 @@ TEST_CASE("an SBML model exported again re-imports to the same trajectories", "[
     // with its EGF stimulus, Huang-Ferrell with its normalised outputs.
     for (const char* file : {"BIOMD0000000049.xml", "BIOMD0000000009.xml"}) {
         INFO(file);
-        const Compiled original = compile(models::load_sbml(std::filesystem::path(NTSIM_SHARED_DIR) / "models-reference" / file));
-        const Compiled again = compile(models::load_sbml_from_string(models::to_sbml(original.model), "again.xml"));
+        const testing::CompiledModel original(models::load_sbml(std::filesystem::path(NTSIM_SHARED_DIR) / "models-reference" / file));
+        const testing::CompiledModel again(models::load_sbml_from_string(models::to_sbml(original.model), "again.xml"));
         std::vector<std::string> ids;
         for (const auto& s : original.model.species) ids.push_back(s.id);
         const std::vector<double> times = {0, 10, 100, 600};

@@ -6,23 +6,14 @@
 
 #include "models/models.hpp"
 #include "solver/solver.hpp"
+#include "tests/solver/robertson_model.hpp"
+#include "tests/support/compiled_model.hpp"
 
 using namespace ntsim;
+using testing::compile_text;
+using testing::robertson_model;
 
 namespace {
-
-struct Compiled {
-    models::Model model;
-    std::unique_ptr<models::Network> network;
-    std::unique_ptr<solver::OdeSystem> system;
-};
-
-Compiled compile_text(const std::string& json) {
-    Compiled c{models::load_from_string(json, "inline.json"), nullptr, nullptr};
-    c.network = std::make_unique<models::Network>(c.model);
-    c.system = std::make_unique<solver::OdeSystem>(solver::compile(*c.network));
-    return c;
-}
 
 double state_at(const solver::SimulationResult& r, const solver::OdeSystem& s, std::size_t row, const std::string& id) {
     return r.trajectory.states[row * s.size() + *s.state_index(id)];
@@ -59,25 +50,13 @@ const char* chain_model = R"json({
     {"id": "r2", "reactants": ["B"], "products": ["C"], "rate": {"type": "mass_action", "kf": "k2"}}]
 })json";
 
-// Robertson (1966): the classic stiff chemical kinetics test, as in SUNDIALS' cvRoberts_dns.
-const char* robertson_model = R"json({
-      "species": [{"id": "y1", "initial": 1, "unit": "nM"}, {"id": "y2", "initial": 0, "unit": "nM"},
-                  {"id": "y3", "initial": 0, "unit": "nM"}],
-      "parameters": [{"id": "k1", "value": 0.04, "unit": "1/s", "source": "Robertson 1966"},
-                     {"id": "k2", "value": 3e7, "unit": "1/(nM*s)", "source": "Robertson 1966"},
-                     {"id": "k3", "value": 1e4, "unit": "1/(nM*s)", "source": "Robertson 1966"}],
-      "reactions": [
-        {"id": "r1", "reactants": ["y1"], "products": ["y2"], "rate": {"type": "mass_action", "kf": "k1"}},
-        {"id": "r2", "reactants": ["y2", "y2"], "products": ["y2", "y3"], "rate": {"type": "mass_action", "kf": "k2"}},
-        {"id": "r3", "reactants": ["y2", "y3"], "products": ["y1", "y3"], "rate": {"type": "mass_action", "kf": "k3"}}]})json";
-
 }  // namespace
 
 TEST_CASE("first-order chain A -> B -> C follows the analytic solution", "[solver][integrator]") {
     // Reference: A = A0 e^{-k1 t}, B = A0 k1/(k2-k1) (e^{-k1 t} - e^{-k2 t}), C = A0 - A - B.
     // Units in the file (uM, 1/min) exercise conversion: A0 = 1e4 nM, k1 = 0.005 /s.
     const auto c = compile_text(chain_model);
-    const auto& s = *c.system;
+    const auto& s = c.system;
     const double a0 = 1e4, k1 = 0.3 / 60, k2 = 0.002;
     solver::SolverOptions options;
     options.rtol = 1e-10;
@@ -108,7 +87,7 @@ TEST_CASE("reversible binding A + B <-> C reaches the analytic equilibrium", "[s
                      {"id": "kr", "value": 2e-3, "unit": "1/s", "source": "assumed: test"}],
       "reactions": [{"id": "bind", "reactants": ["A", "B"], "products": ["C"],
                      "rate": {"type": "mass_action", "kf": "kf", "kr": "kr"}}]})json");
-    const auto& s = *c.system;
+    const auto& s = c.system;
     const double kd = 2e-3 / 1e-3;  // kf = 1e6 /M/s = 1e-3 /nM/s -> Kd = 2 nM
     const double a0 = 5, b0 = 8;
     const double sum = a0 + b0 + kd;
@@ -140,7 +119,7 @@ TEST_CASE("a Michaelis-Menten conversion follows the Lambert-W solution", "[solv
       "reactions": [{"id": "cat", "reactants": ["S"], "products": ["P"],
                      "modifiers": [{"species": "E", "role": "enzyme"}],
                      "rate": {"type": "michaelis_menten", "kcat": "kcat", "Km": "Km"}}]})json");
-    const auto& s = *c.system;
+    const auto& s = c.system;
     const double s0 = 500, km = 150, vmax = 10;
     solver::SolverOptions options;
     options.rtol = 1e-10;
@@ -170,7 +149,7 @@ TEST_CASE("the stiff Robertson problem matches the reference at t = 4e5", "[solv
         {"id": "r2", "reactants": [{"species": "y2", "stoichiometry": 2}], "products": ["y2", "y3"],
          "rate": {"type": "expression", "expression": "k2 * y2^2"}},
         {"id": "r3", "reactants": ["y2", "y3"], "products": ["y1", "y3"], "rate": {"type": "mass_action", "kf": "k3"}}]})json");
-    const auto& s = *c.system;
+    const auto& s = c.system;
     solver::SolverOptions options;
     options.rtol = 1e-10;
     options.atol = 1e-16;  // y2 is ~1e-8: the absolute tolerance must be far below it
@@ -199,7 +178,7 @@ TEST_CASE("a closed cycle with nonlinear rates conserves total mass", "[solver][
         {"id": "bc", "reactants": ["B"], "products": ["C"], "modifiers": [{"species": "A", "role": "activator"}],
          "rate": {"type": "hill_activation", "V": "k", "K": "K", "n": "n", "activator": "A"}},
         {"id": "ca", "reactants": ["C"], "products": ["A"], "rate": {"type": "mass_action", "kf": "k"}}]})json");
-    const auto& s = *c.system;
+    const auto& s = c.system;
     const auto r = solver::simulate(s, s.default_inputs(), s.default_state(), linspace(0, 5000, 51), {});
     REQUIRE_FALSE(r.failure);
     for (std::size_t k = 0; k < r.trajectory.times.size(); ++k) {
@@ -221,7 +200,7 @@ TEST_CASE("transport between compartments of different volumes conserves amount"
                   {"id": "B", "compartment": "brain", "initial": 0, "unit": "nM"}],
       "parameters": [{"id": "k", "value": 0.01, "unit": "1/s", "source": "assumed: test"}],
       "reactions": [{"id": "uptake", "reactants": ["P"], "products": ["B"], "rate": {"type": "mass_action", "kf": "k"}}]})json");
-    const auto& s = *c.system;
+    const auto& s = c.system;
     solver::SolverOptions options;
     options.rtol = 1e-10;
     options.atol = 1e-12;
@@ -245,7 +224,7 @@ TEST_CASE("a rate that becomes infinite is a failed result naming the reaction",
         {"id": "decay", "reactants": ["A"], "rate": {"type": "mass_action", "kf": "k"}},
         {"id": "blowup", "products": ["B"], "modifiers": [{"species": "A", "role": "activator"}],
          "rate": {"type": "expression", "expression": "one / (A - 5) / (A - 5)"}}]})json");
-    const auto& s = *c.system;
+    const auto& s = c.system;
     const auto r = solver::simulate(s, s.default_inputs(), s.default_state(), linspace(0, 200, 11), {});
     REQUIRE(r.failure);
     CHECK(r.failure->time < 70.0);
@@ -258,7 +237,7 @@ TEST_CASE("a rate that becomes infinite is a failed result naming the reaction",
 TEST_CASE("too much work is a failed result naming the flag and the worst components", "[solver][failure]") {
     // Protects the max-steps limit: the Robertson problem cannot reach 1e5 s in 50 steps.
     const auto c = compile_text(robertson_model);
-    const auto& s = *c.system;
+    const auto& s = c.system;
     solver::SolverOptions options;
     options.max_steps = 50;
     const auto r = solver::simulate(s, s.default_inputs(), s.default_state(), {0.0, 1e5}, options);
@@ -281,7 +260,7 @@ TEST_CASE("steady state of synthesis, conversion and degradation is the analytic
         {"id": "make", "products": ["A"], "rate": {"type": "mass_action", "kf": "k0"}},
         {"id": "convert", "reactants": ["A"], "products": ["B"], "rate": {"type": "mass_action", "kf": "kf", "kr": "kr"}},
         {"id": "degrade", "reactants": ["B"], "rate": {"type": "mass_action", "kf": "kd"}}]})json");
-    const auto& s = *c.system;
+    const auto& s = c.system;
     const auto r = solver::find_steady_state(s, s.default_inputs(), s.default_state());
     REQUIRE(r.converged);
     const double b = 2 / 0.01, a = (2 + 0.05 * b) / 0.1;
@@ -293,7 +272,7 @@ TEST_CASE("one integrator serves many runs with the same results as fresh ones",
     // Protects re-use across sweep runs (CVodeReInit; KLU's analysis kept, its numeric
     // factorisation fresh per run): a run after a different run must equal the same run done first.
     const auto c = compile_text(chain_model);
-    const auto& s = *c.system;
+    const auto& s = c.system;
     for (const auto kind : {solver::LinearSolverKind::dense, solver::LinearSolverKind::klu}) {
         INFO(solver::to_string(kind));
         solver::SolverOptions options;
@@ -318,7 +297,7 @@ TEST_CASE("a reused integrator reports only its own run's statistics", "[solver]
     // first step, when the Jacobian counter still holds the previous run's count. Reference: the
     // same run on a fresh integrator.
     const auto c = compile_text(chain_model);
-    const auto& s = *c.system;
+    const auto& s = c.system;
     auto dosed_run = [&](solver::Integrator& integrator) {
         integrator.start(0.0, s.default_state(), s.default_inputs());
         std::vector<double> x(integrator.state().begin(), integrator.state().end());
@@ -342,7 +321,7 @@ TEST_CASE("a state reset mid-run behaves like a dose", "[solver][integrator]") {
     // Reference: A decays first order; adding 50 nM at t = 100 s gives
     // A(200) = (A0 e^{-100k} + 50) e^{-100k}.
     const auto c = compile_text(chain_model);
-    const auto& s = *c.system;
+    const auto& s = c.system;
     solver::SolverOptions options;
     options.rtol = 1e-10;
     options.atol = 1e-10;

@@ -11,27 +11,18 @@
 #include "models/models.hpp"
 #include "solver/solver.hpp"
 #include "solver/sundials_support.hpp"
+#include "tests/solver/robertson_model.hpp"
+#include "tests/support/compiled_model.hpp"
 
 using namespace ntsim;
+using testing::compile_text;
+using testing::robertson_model;
 using solver::FailureCause;
 
 namespace {
 
-struct Compiled {
-    models::Model model;
-    std::unique_ptr<models::Network> network;
-    std::unique_ptr<solver::OdeSystem> system;
-};
-
-Compiled compile_text(const std::string& json) {
-    Compiled c{models::load_from_string(json, "inline.json"), nullptr, nullptr};
-    c.network = std::make_unique<models::Network>(c.model);
-    c.system = std::make_unique<solver::OdeSystem>(solver::compile(*c.network));
-    return c;
-}
-
-solver::SimulationResult run(const Compiled& c, std::vector<double> times, const solver::SolverOptions& options = {}) {
-    const auto& s = *c.system;
+solver::SimulationResult run(const testing::CompiledModel& c, std::vector<double> times, const solver::SolverOptions& options = {}) {
+    const auto& s = c.system;
     return solver::simulate(s, s.default_inputs(), s.default_state(), times, options);
 }
 
@@ -43,18 +34,6 @@ std::string one_rate(double a0, const std::string& unit, const std::string& rate
                      "rate": {"type": "expression", "expression": ")" + rate + R"("}}],
       "observables": )" + observables + "}";
 }
-
-const char* robertson_model = R"json({
-  "species": [{"id": "y1", "initial": 1, "unit": "nM"}, {"id": "y2", "initial": 0, "unit": "nM"},
-              {"id": "y3", "initial": 0, "unit": "nM"}],
-  "parameters": [{"id": "k1", "value": 0.04, "unit": "1/s", "source": "assumed: Robertson"},
-                 {"id": "k2", "value": 3e7, "unit": "1/(nM*s)", "source": "assumed: Robertson"},
-                 {"id": "k3", "value": 1e4, "unit": "1/(nM*s)", "source": "assumed: Robertson"}],
-  "reactions": [
-    {"id": "r1", "reactants": ["y1"], "products": ["y2"], "rate": {"type": "mass_action", "kf": "k1"}},
-    {"id": "r2", "reactants": ["y2", "y2"], "products": ["y3", "y2"], "rate": {"type": "mass_action", "kf": "k2"}},
-    {"id": "r3", "reactants": ["y2", "y3"], "products": ["y1", "y3"], "rate": {"type": "mass_action", "kf": "k3"}}]
-})json";
 
 }  // namespace
 
@@ -128,7 +107,7 @@ TEST_CASE("a species that starts negative is not held to the negative-state chec
     const auto c = compile_text(R"({"species": [{"id": "A", "initial": 10, "unit": "nM"}],
       "parameters": [{"id": "k", "value": 1, "unit": "nM/s", "source": "assumed: test"}],
       "reactions": [{"id": "drain", "reactants": ["A"], "rate": {"type": "expression", "expression": "k"}}]})");
-    const auto& s = *c.system;
+    const auto& s = c.system;
     const auto r = solver::simulate(s, s.default_inputs(), std::vector<double>{-5.0}, {0.0, 20.0}, {});
     CHECK_FALSE(r.failure);
     CHECK(r.trajectory.states.back() == Approx(-25.0));
@@ -209,5 +188,5 @@ TEST_CASE("the dense linear solver is refused for a system too large for its mat
       "reactions": [{"id": "r", "reactants": ["s0"], "rate": {"type": "mass_action", "kf": "k"}}]})");
     solver::SolverOptions dense;
     dense.linear_solver = solver::LinearSolverKind::dense;
-    CHECK_THROWS_WITH(solver::Integrator(*c.system, dense), Catch::Contains("use klu") && Catch::Contains("6000 states"));
+    CHECK_THROWS_WITH(solver::Integrator(c.system, dense), Catch::Contains("use klu") && Catch::Contains("6000 states"));
 }
