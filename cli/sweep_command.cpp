@@ -97,7 +97,7 @@ int print_report(const scenarios::SweepReport& report, const scenarios::SweepPla
                                  r.expectation->claim, r.expectation->metric, scenarios::to_string(r.expectation->op),
                                  r.compared_with, r.measured);
     }
-    std::cout << fmt::format("{} runs ({} failed), {} of {} expectations held; results in {}\n", plan.runs.size(), failed_runs,
+    std::cout << fmt::format("{} runs ({} failed), {} of {} expectations held; results in {}\n", plan.size(), failed_runs,
                              report.summary.expectations.size() - failed_expectations, report.summary.expectations.size(), output);
     return fail_on_expectations && failed_expectations ? exit_expectation_failed : 0;
 }
@@ -163,7 +163,7 @@ scenarios::RunStore open_results(const SweepArgs& args, const SweepSetup& setup)
 void announce(const SweepArgs& args, const SweepSetup& setup, std::size_t todo, int processes) {
     if (args.quiet) return;
     std::cerr << fmt::format("{}: {} runs planned (listed in {}/runs.csv){}; {} to run{}\n", setup.scenario.name,
-                             setup.plan.runs.size(), args.output,
+                             setup.plan.size(), args.output,
                              setup.shard.count > 1 ? fmt::format(", shard {}/{}", setup.shard.index, setup.shard.count) : "",
                              todo, processes > 1 ? fmt::format(" on {} processes", processes) : "");
 }

@@ -67,9 +67,9 @@ void write_states(const fs::path& directory, const SweepPlan& plan, const Outcom
     auto& os = file.stream();
     os << header(plan) << ",time_s,species,value_nM\n";
     const std::size_t n = state_ids.size();
-    for (const auto& run : plan.runs) {
-        const RunOutcome out = full(run.index);
-        const std::string prefix = run_prefix(run);
+    for (std::size_t index = 0; index < plan.size(); ++index) {
+        const RunOutcome out = full(index);
+        const std::string prefix = run_prefix(plan.run(index));
         for (std::size_t k = 0; k < out.times_s.size() && (k + 1) * n <= out.states.size(); ++k)
             for (std::size_t i = 0; i < n; ++i)
                 os << prefix << ',' << num(out.times_s[k]) << ',' << state_ids[i] << ',' << num(out.states[k * n + i]) << '\n';
@@ -96,7 +96,8 @@ void write_plan(const fs::path& directory, const SweepPlan& plan, const std::vec
     AtomicFile file(directory / "runs.csv");
     auto& os = file.stream();
     os << header(plan) << ",vehicle_run,added_as_reference,status,message\n";
-    for (const auto& run : plan.runs) {
+    for (std::size_t index = 0; index < plan.size(); ++index) {
+        const Run run = plan.run(index);
         os << run_prefix(run) << ',' << (run.vehicle ? std::to_string(*run.vehicle) : "") << ','
            << (run.added_as_reference ? "yes" : "no") << ',';
         if (run.index < outcomes.size()) os << to_string(outcomes[run.index].status) << ',' << csv_field(outcomes[run.index].message);
@@ -114,9 +115,9 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         AtomicFile file(directory / "trajectories.csv");
         auto& os = file.stream();
         os << header(plan) << ",time_s,time_after_last_dose_s,observable,value\n";
-        for (const auto& run : plan.runs) {
-            const RunOutcome out = full(run.index);
-            const std::string prefix = run_prefix(run);
+        for (std::size_t index = 0; index < plan.size(); ++index) {
+            const RunOutcome out = full(index);
+            const std::string prefix = run_prefix(plan.run(index));
             for (std::size_t k = 0; k < out.times_s.size(); ++k)
                 for (std::size_t o = 0; o < n_obs; ++o)
                     os << prefix << ',' << num(out.times_s[k]) << ',' << num(out.times_s[k] - out.last_dose_s) << ','
@@ -131,7 +132,7 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         for (double t : scenario.metric_times_s) os << fmt::format(",value_at_{}s,fold_change_at_{}s", num(t), num(t));
         os << '\n';
         for (const auto& row : summary.rows) {
-            const Run& run = plan.runs[row.run];
+            const Run run = plan.run(row.run);
             os << run_prefix(run) << ',' << to_string(outcomes[row.run].status) << ',' << scenario.observables[row.observable]
                << ',' << num(row.peak) << ',' << num(row.time_to_peak_s) << ',' << num(row.auc) << ',' << num(row.final_value)
                << ',' << num(row.peak_fold_change) << ',' << num(row.auc_fold_change) << ',' << num(row.final_fold_change);
@@ -145,8 +146,8 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         auto& os = file.stream();
         os << "run_a,run_b,region_a,region_b,compound,dose_mg_per_kg,schedule,observable,auc_fold_change_a,auc_fold_change_b,divergence_log2\n";
         for (const auto& d : summary.divergence) {
-            const auto& a = plan.runs[d.run_a];
-            os << d.run_a << ',' << d.run_b << ',' << a.settings.region << ',' << plan.runs[d.run_b].settings.region << ','
+            const Run a = plan.run(d.run_a);
+            os << d.run_a << ',' << d.run_b << ',' << a.settings.region << ',' << plan.run(d.run_b).settings.region << ','
                << a.settings.compound << ',' << num(a.settings.dose_mg_per_kg) << ',' << a.settings.schedule << ','
                << scenario.observables[d.observable] << ',' << num(d.auc_fold_change_a) << ',' << num(d.auc_fold_change_b) << ','
                << num(d.index) << '\n';
@@ -158,7 +159,7 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         auto& os = file.stream();
         os << header(plan) << ",observable,doses,half_maximal_dose_mg_per_kg\n";
         for (const auto& h : summary.half_maximal) {
-            os << run_prefix(plan.runs[h.runs.front()]) << ',' << scenario.observables[h.observable] << ',' << h.runs.size() << ','
+            os << run_prefix(plan.run(h.runs.front())) << ',' << scenario.observables[h.observable] << ',' << h.runs.size() << ','
                << (h.dose_mg_per_kg ? num(*h.dose_mg_per_kg) : "NaN") << '\n';
         }
         file.commit();
@@ -194,7 +195,7 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
             if (a.kind == AxisKind::sample) m["seeds"].push_back({{"method", a.sample_method}, {"seed", a.seed}});
         std::size_t failed = 0;
         for (const auto& out : outcomes) failed += out.status != RunStatus::ok;
-        m["run_count"] = plan.runs.size();
+        m["run_count"] = plan.size();
         m["failed_runs"] = failed;
         // The per-run entries are written one line each as they are produced, not built into the
         // document first: for a sweep of 10^5 runs that tree alone would be hundreds of MB.
@@ -204,10 +205,9 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
         AtomicFile file(directory / "manifest.json");
         auto& os = file.stream();
         os << head << ",\n \"runs\": [";
-        for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-            const auto& run = plan.runs[i];
-            const auto& out = outcomes[run.index];
-            const nlohmann::ordered_json entry = {{"run", run.index},
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            const auto& out = outcomes[i];
+            const nlohmann::ordered_json entry = {{"run", i},
                                                   {"status", to_string(out.status)},
                                                   {"message", out.message},
                                                   {"steps", out.stats.steps},
@@ -216,7 +216,7 @@ void write_results(const fs::path& directory, const Scenario& scenario, const Sw
                                                   {"error_test_failures", out.stats.error_test_failures}};
             os << (i == 0 ? "\n  " : ",\n  ") << entry.dump();
         }
-        os << (plan.runs.empty() ? "]\n}\n" : "\n ]\n}\n");
+        os << (plan.size() == 0 ? "]\n}\n" : "\n ]\n}\n");
         file.commit();
     }
 }

@@ -82,7 +82,7 @@ SweepIdentity identify(const Scenario& scenario, const SweepPlan& plan, const Sh
     f["scenario_hash"] = file_hash(scenario.file);
     for (const auto& file : scenario.model.files) f["model_hashes"].push_back(file_hash(file));
     for (const auto& [name, region] : scenario.regions) f["region_hashes"][name] = file_hash(region.file);
-    f["runs"] = plan.runs.size();
+    f["runs"] = plan.size();
     f["shard_count"] = shard.count;
     f["shard_index"] = shard.index;
     f["rtol"] = options.solver.rtol;
@@ -120,23 +120,23 @@ void claim_output_directory(const fs::path& directory, const SweepIdentity& iden
 
 std::vector<std::size_t> runs_to_do(const SweepPlan& plan, const Shard& shard, const RunStore& store) {
     std::vector<std::size_t> todo;
-    for (const auto& run : plan.runs)
-        if (shard.owns(run.index) && !store.has(run.index)) todo.push_back(run.index);
+    for (std::size_t run = 0; run < plan.size(); ++run)
+        if (shard.owns(run) && !store.has(run)) todo.push_back(run);
     return todo;
 }
 
 SweepReport finish_sweep(const fs::path& directory, const Scenario& scenario, const SweepPlan& plan, const RunStore& store,
                          const RunContext& context, bool trajectories, const std::vector<std::string>& state_ids) {
     std::vector<std::size_t> missing;
-    for (const auto& run : plan.runs)
-        if (!store.has(run.index)) missing.push_back(run.index);
+    for (std::size_t run = 0; run < plan.size(); ++run)
+        if (!store.has(run)) missing.push_back(run);
     if (!missing.empty())
         throw std::invalid_argument(fmt::format("'{}' lacks {} of {} runs ({}); finish them with --resume",
-                                                directory.string(), missing.size(), plan.runs.size(), list_runs(missing)));
+                                                directory.string(), missing.size(), plan.size(), list_runs(missing)));
     SweepReport report;
-    report.outcomes.reserve(plan.runs.size());
-    for (const auto& run : plan.runs) {
-        RunOutcome compact = store.read(run.index);
+    report.outcomes.reserve(plan.size());
+    for (std::size_t run = 0; run < plan.size(); ++run) {
+        RunOutcome compact = store.read(run);
         compact.times_s = {};
         compact.values = {};
         compact.states = {};

@@ -328,7 +328,7 @@ std::vector<std::size_t> SweepRunner::baselines_first(const SweepPlan& plan, con
     std::vector<std::vector<std::size_t>> groups;
     std::unordered_map<std::string, std::size_t> group_of_key;
     for (std::size_t k = begin; k < end; ++k) {
-        const auto [it, fresh] = group_of_key.emplace(baseline_key(plan.runs[runs[k]].settings), groups.size());
+        const auto [it, fresh] = group_of_key.emplace(baseline_key(plan.run(runs[k]).settings), groups.size());
         if (fresh) groups.emplace_back();
         groups[it->second].push_back(k);
     }
@@ -360,7 +360,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
     steady.integration.check_negative_states = options.solver.check_negative_states;
 
     struct Item {
-        const Run* run = nullptr;
+        Run run;
         std::vector<double> inputs, x0;
         std::shared_ptr<Baseline> baseline;
         RunOutcome outcome;
@@ -384,11 +384,11 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
         }
         if (next % batch_runs == 0) window = baselines_first(plan, runs, next, std::min(runs.size(), next + batch_runs));
         Item* item = &items[next % items.size()];
-        item->run = &plan.runs[runs[window[next % batch_runs]]];
+        item->run = plan.run(runs[window[next % batch_runs]]);
         ++next;
         item->outcome = RunOutcome{};
-        run_inputs(item->run->settings, item->inputs, item->x0);
-        item->baseline = cache.claim(baseline_key(item->run->settings));
+        run_inputs(item->run.settings, item->inputs, item->x0);
+        item->baseline = cache.claim(baseline_key(item->run.settings));
         happens_before(&take_order);
         happens_before(item);
         return item;
@@ -411,14 +411,14 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
                 worker.integrator = std::make_unique<solver::Integrator>(system_, options.solver);
                 worker.outputs = std::make_unique<solver::Probe>(system_, outputs_);
             }
-            out = run_one(*item->run, item->inputs, baseline.result, options, *worker.integrator, *worker.outputs);
+            out = run_one(item->run, item->inputs, baseline.result, options, *worker.integrator, *worker.outputs);
             add_metrics(out);
         } catch (const std::exception& e) {
             out = RunOutcome{};
             out.status = RunStatus::failed;
             out.message = e.what();
         }
-        out.run = item->run->index;
+        out.run = item->run.index;
         if (!options.keep_trajectories && !options.record_states) {
             out.times_s = {};
             out.values = {};
@@ -489,7 +489,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
 }
 
 std::vector<RunOutcome> SweepRunner::run(const SweepPlan& plan, const RunnerOptions& options, Progress& progress) const {
-    std::vector<std::size_t> all(plan.runs.size());
+    std::vector<std::size_t> all(plan.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
     std::vector<RunOutcome> outcomes;
     outcomes.reserve(all.size());

@@ -25,8 +25,8 @@ using models::Problems;
 namespace {
 
 constexpr const char* vehicle = "vehicle";
-// Sweeps larger than this are refused before any axis or run is materialised: the run list is
-// held in memory (about half a kilobyte per run) and written to runs.csv before anything runs.
+// Sweeps larger than this are refused before any axis or run is materialised: the plan holds
+// every run (a few bytes each) and writes it to runs.csv before anything runs.
 constexpr double max_runs = 1e6;
 constexpr int max_doses = 100'000;
 // Seeds are read from JSON numbers, which are exact integers only up to 2^53.

@@ -86,8 +86,10 @@ private:
 
     std::vector<std::size_t> select(const std::map<std::string, std::string>& where) const {
         std::vector<std::size_t> runs;
-        for (const auto& run : plan_.runs)
-            if (!run.added_as_reference && matches(run, where)) runs.push_back(run.index);
+        for (std::size_t index = 0; index < plan_.size(); ++index) {
+            const Run run = plan_.run(index);
+            if (!run.added_as_reference && matches(run, where)) runs.push_back(index);
+        }
         return runs;
     }
 
@@ -101,7 +103,7 @@ private:
                   std::string& text) const {
         if (e.metric == "ec50") {
             for (const auto& h : summary_.half_maximal) {
-                if (h.observable != observable || h.runs.empty() || !matches(plan_.runs[h.runs.front()], where)) continue;
+                if (h.observable != observable || h.runs.empty() || !matches(plan_.run(h.runs.front()), where)) continue;
                 text = fmt::format("{} (EC50 over {} doses)", describe(where), h.runs.size());
                 return h.dose_mg_per_kg.value_or(NAN);
             }
@@ -149,7 +151,8 @@ Summary summarise(const Scenario& scenario, const SweepPlan& plan, const std::ve
     };
     const std::size_t n_obs = scenario.observables.size();
     const std::size_t n_times = scenario.metric_times_s.size();
-    for (const auto& run : plan.runs) {
+    for (std::size_t index = 0; index < plan.size(); ++index) {
+        const Run run = plan.run(index);
         const RunOutcome& out = outcomes[run.index];
         const RunOutcome& ref = outcomes[run.vehicle.value_or(run.index)];
         for (std::size_t o = 0; o < n_obs; ++o) {
@@ -183,9 +186,12 @@ Summary summarise(const Scenario& scenario, const SweepPlan& plan, const std::ve
         if (axis.kind == AxisKind::region) region_order = axis.labels;
     if (region_order.size() >= 2) {
         std::map<std::string, std::map<std::string, std::size_t>> by_key;
-        for (const auto& run : plan.runs)
+        for (std::size_t index = 0; index < plan.size(); ++index) {
+            const Run run = plan.run(index);
             if (run.settings.compound != vehicle) by_key[key_without(run.labels, region_column)][run.settings.region] = run.index;
-        for (const auto& run : plan.runs) {
+        }
+        for (std::size_t index = 0; index < plan.size(); ++index) {
+            const Run run = plan.run(index);
             if (run.settings.compound == vehicle || run.settings.region != region_order[0]) continue;
             const auto& regions = by_key[key_without(run.labels, region_column)];
             const auto other = regions.find(region_order[1]);
@@ -205,23 +211,26 @@ Summary summarise(const Scenario& scenario, const SweepPlan& plan, const std::ve
     if (dose_axis) {
         std::map<std::string, std::vector<std::size_t>> groups;
         std::vector<std::string> order;
-        for (const auto& run : plan.runs) {
+        std::map<std::size_t, double> dose_of;
+        for (std::size_t index = 0; index < plan.size(); ++index) {
+            const Run run = plan.run(index);
             // A zero dose has no place on a log-dose axis (and no log); the vehicle covers it.
             if (run.settings.compound == vehicle || run.settings.dose_mg_per_kg <= 0) continue;
             const std::string key = key_without(run.labels, dose_column);
             if (!groups.count(key)) order.push_back(key);
             groups[key].push_back(run.index);
+            dose_of[run.index] = run.settings.dose_mg_per_kg;
         }
         for (const auto& key : order) {
             auto runs = groups[key];
             std::stable_sort(runs.begin(), runs.end(), [&](std::size_t a, std::size_t b) {
-                return plan.runs[a].settings.dose_mg_per_kg < plan.runs[b].settings.dose_mg_per_kg;
+                return dose_of.at(a) < dose_of.at(b);
             });
             if (runs.size() < 3) continue;
             for (std::size_t o = 0; o < n_obs; ++o) {
                 std::vector<double> doses, responses;
                 for (std::size_t r : runs) {
-                    doses.push_back(plan.runs[r].settings.dose_mg_per_kg);
+                    doses.push_back(dose_of.at(r));
                     responses.push_back(summary.rows[r * n_obs + o].auc_fold_change);
                 }
                 summary.half_maximal.push_back({runs, o, half_maximal_dose(doses, responses)});
