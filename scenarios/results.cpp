@@ -2,6 +2,7 @@
 #include "scenarios/results.hpp"
 
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@ namespace {
 
 constexpr const char* identity_file = "sweep.json";
 constexpr std::size_t missing_runs_listed = 10;
+constexpr std::size_t failures_listed = 10;  // on the terminal; runs.csv has them all
 
 nlohmann::ordered_json read_identity(const fs::path& directory) {
     std::ifstream in(directory / identity_file);
@@ -133,19 +135,26 @@ SweepReport finish_sweep(const fs::path& directory, const Scenario& scenario, co
     if (!missing.empty())
         throw std::invalid_argument(fmt::format("'{}' lacks {} of {} runs ({}); finish them with --resume",
                                                 directory.string(), missing.size(), plan.size(), list_runs(missing)));
+    Summariser summariser(scenario, plan, context.options.solver.atol);
+    ResultsWriter writer(directory, scenario, plan, context, trajectories, state_ids);
     SweepReport report;
-    report.outcomes.reserve(plan.size());
-    for (std::size_t run = 0; run < plan.size(); ++run) {
-        RunOutcome compact = store.read(run);
-        compact.times_s = {};
-        compact.values = {};
-        compact.states = {};
-        report.outcomes.push_back(std::move(compact));
+    // Treated runs sharing a vehicle run mostly come in a row, so keeping the last one read saves re-reading it.
+    std::optional<std::size_t> vehicle_run;
+    RunOutcome vehicle;
+    for (std::size_t index = 0; index < plan.size(); ++index) {
+        const Run run = plan.run(index);
+        const RunOutcome outcome = store.read(index);
+        if (run.vehicle && run.vehicle != vehicle_run) {
+            vehicle = store.read(*run.vehicle);
+            vehicle_run = run.vehicle;
+        }
+        writer.add(run, outcome, summariser.add(run, outcome, run.vehicle ? vehicle : outcome));
+        if (outcome.status == RunStatus::ok) continue;
+        if (++report.failed_runs <= failures_listed) report.first_failures.push_back({index, outcome.status, outcome.message});
     }
-    report.summary = summarise(scenario, plan, report.outcomes, context.options.solver.atol);
-    write_plan(directory, plan, report.outcomes);
-    write_results(directory, scenario, plan, report.outcomes, report.summary, context,
-                  [&](std::size_t run) { return store.read(run); }, trajectories, state_ids);
+    Comparisons comparisons = summariser.finish();
+    writer.finish(comparisons, report.failed_runs);
+    report.expectations = std::move(comparisons.expectations);
     return report;
 }
 

@@ -107,6 +107,22 @@ std::size_t SweepPlan::position_in(std::size_t combination, std::size_t axis) co
     return combination % axes_[axis].size();
 }
 
+std::size_t SweepPlan::position(std::size_t index, std::size_t axis) const {
+    return position_in(runs_[index].combination, axis);
+}
+
+std::optional<std::size_t> SweepPlan::sibling(std::size_t index, std::size_t axis, std::size_t position) const {
+    if (index >= combination_runs_) return std::nullopt;
+    std::size_t stride = 1;
+    for (std::size_t a = axis + 1; a < axes_.size(); ++a) stride *= axes_[a].size();
+    const std::size_t combination = runs_[index].combination + position * stride - position_in(runs_[index].combination, axis) * stride;
+    const auto end = runs_.begin() + static_cast<std::ptrdiff_t>(combination_runs_);
+    const auto it = std::lower_bound(runs_.begin(), end, combination,
+                                     [](const PlannedRun& run, std::size_t c) { return run.combination < c; });
+    if (it == end || it->combination != combination) return std::nullopt;
+    return static_cast<std::size_t>(it - runs_.begin());
+}
+
 Run SweepPlan::combination_run(std::size_t combination) const {
     Run run;
     RunSettings& s = run.settings;

@@ -29,6 +29,14 @@ public:
     std::size_t size() const { return runs_.size(); }
     Run run(std::size_t index) const;
 
+    // The position of run `index` on scenario axis `axis` (an added reference: that of the run it was added for).
+    std::size_t position(std::size_t index, std::size_t axis) const;
+
+    // The run at the same positions as run `index` but `position` on axis `axis`: how runs that differ
+    // only in region or dose are paired. None for an added reference, and for a vehicle combination
+    // that shares an earlier vehicle run.
+    std::optional<std::size_t> sibling(std::size_t index, std::size_t axis, std::size_t position) const;
+
 private:
     friend SweepPlan expand(const Scenario& scenario);
     friend SweepPlan base_run(const Scenario& scenario);

@@ -305,8 +305,8 @@ TEST_CASE("the toy sweep's expectations hold and fold changes use the matching v
         CHECK(v.schedule == run.settings.schedule);
     }
     const auto summary = summarise(r.scenario, r.plan, r.outcomes, 1e-9);
-    REQUIRE(summary.expectations.size() == 2);
-    for (const auto& e : summary.expectations) {
+    REQUIRE(summary.comparisons.expectations.size() == 2);
+    for (const auto& e : summary.comparisons.expectations) {
         INFO(e.expectation->id << ": " << e.detail);
         CHECK(e.held);
     }

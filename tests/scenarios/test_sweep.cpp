@@ -69,6 +69,9 @@ TEST_CASE("vehicle runs on the compound axis serve every dose of their sample po
     CHECK(vehicle.settings.dose_mg_per_kg == 0.0);
     CHECK(vehicle.settings.parameters.at("k_deg") == scenario.axes[2].numbers[1]);
     CHECK(plan.run(2).settings.dose_mg_per_kg == 3.0);
+    // Dose-response pairing: run 1 at the second dose is run 3.
+    CHECK(plan.position(3, 1) == 1);
+    CHECK(plan.sibling(1, 1, 1) == std::optional<std::size_t>(3));
 }
 
 TEST_CASE("vehicle references are appended in first-use order", "[scenarios][sweep]") {
@@ -90,6 +93,9 @@ TEST_CASE("vehicle references are appended in first-use order", "[scenarios][swe
     const Run reference = plan.run(5);
     CHECK(reference.settings.compound == "vehicle");
     CHECK(reference.settings.route == "iv");
+    // Regional pairing: run 0 in the second region is run 2; a reference pairs with nothing.
+    CHECK(plan.sibling(0, 0, 1) == std::optional<std::size_t>(2));
+    CHECK_FALSE(plan.sibling(4, 0, 1));
     // The base run alone: no axes, no reference.
     const SweepPlan base = base_run(scenario);
     REQUIRE(base.size() == 1);
