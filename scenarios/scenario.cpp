@@ -495,6 +495,7 @@ private:
         }
         axis.seed = static_cast<std::uint64_t>(seed);
         const auto n = static_cast<std::size_t>(points), d = ranges.size();
+        axis.numbers.reserve(n * d * static_cast<std::size_t>(replicates));  // held for the whole sweep: no spare capacity
         for (std::size_t rep = 0; rep < static_cast<std::size_t>(replicates); ++rep) {
             // Replicate r is an independent design: Latin hypercube reseeded, Sobol re-shifted.
             const std::uint64_t rep_seed = axis.seed + rep;
