@@ -169,7 +169,7 @@ int simulate_scenario(const SimulateArgs& args) {
         for (std::size_t i = 0; i < m; ++i) os << fmt::format(",{:.10g}", outcome.values[k * m + i]);
         os << '\n';
     }
-    const auto& s = plan.runs[0].settings;
+    const auto& s = plan.run(0).settings;
     std::cerr << fmt::format("{}: {} in {}, {} {} mg/kg ({}), schedule {}; {} steps\n", scenario.name, scenario.model.name,
                              s.region, s.compound, s.dose_mg_per_kg, s.route.empty() ? "-" : s.route, s.schedule,
                              outcome.stats.steps);

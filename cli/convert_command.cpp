@@ -16,7 +16,7 @@ bool is_json_file(const std::string& path) { return std::filesystem::path(path).
 
 models::Model scenario_run_model(const ConvertArgs& args) {
     const scenarios::Scenario scenario = scenarios::load_scenario(args.input);
-    scenarios::RunSettings settings = scenarios::base_run(scenario).runs.front().settings;
+    scenarios::RunSettings settings = scenarios::base_run(scenario).run(0).settings;
     if (!args.region.empty()) {
         if (!scenario.regions.count(args.region)) {
             std::string known;

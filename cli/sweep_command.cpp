@@ -84,21 +84,22 @@ private:
 
 int print_report(const scenarios::SweepReport& report, const scenarios::SweepPlan& plan, const std::string& output, bool quiet,
                  bool fail_on_expectations) {
-    std::size_t failed_runs = 0;
-    for (std::size_t i = 0; i < report.outcomes.size(); ++i) {
-        if (report.outcomes[i].status == scenarios::RunStatus::ok) continue;
-        ++failed_runs;
-        if (!quiet) std::cerr << fmt::format("run {} failed ({}): {}\n", i, scenarios::to_string(report.outcomes[i].status), report.outcomes[i].message);
+    if (!quiet) {
+        for (const auto& f : report.first_failures)
+            std::cerr << fmt::format("run {} failed ({}): {}\n", f.run, scenarios::to_string(f.status), f.message);
+        if (report.failed_runs > report.first_failures.size())
+            std::cerr << fmt::format("... and {} more failed runs; {}/runs.csv gives each one's status and message\n",
+                                     report.failed_runs - report.first_failures.size(), output);
     }
     std::size_t failed_expectations = 0;
-    for (const auto& r : report.summary.expectations) {
+    for (const auto& r : report.expectations) {
         failed_expectations += !r.held;
         std::cout << fmt::format("[{}] {}: {} ({} {} {:.4g}; measured {:.4g})\n", r.held ? "held" : "FAILED", r.expectation->id,
                                  r.expectation->claim, r.expectation->metric, scenarios::to_string(r.expectation->op),
                                  r.compared_with, r.measured);
     }
-    std::cout << fmt::format("{} runs ({} failed), {} of {} expectations held; results in {}\n", plan.runs.size(), failed_runs,
-                             report.summary.expectations.size() - failed_expectations, report.summary.expectations.size(), output);
+    std::cout << fmt::format("{} runs ({} failed), {} of {} expectations held; results in {}\n", plan.size(), report.failed_runs,
+                             report.expectations.size() - failed_expectations, report.expectations.size(), output);
     return fail_on_expectations && failed_expectations ? exit_expectation_failed : 0;
 }
 
@@ -163,7 +164,7 @@ scenarios::RunStore open_results(const SweepArgs& args, const SweepSetup& setup)
 void announce(const SweepArgs& args, const SweepSetup& setup, std::size_t todo, int processes) {
     if (args.quiet) return;
     std::cerr << fmt::format("{}: {} runs planned (listed in {}/runs.csv){}; {} to run{}\n", setup.scenario.name,
-                             setup.plan.runs.size(), args.output,
+                             setup.plan.size(), args.output,
                              setup.shard.count > 1 ? fmt::format(", shard {}/{}", setup.shard.index, setup.shard.count) : "",
                              todo, processes > 1 ? fmt::format(" on {} processes", processes) : "");
 }

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,18 +21,37 @@ struct RunContext {
 // Checks the directory can be created and written, before anything runs.
 void prepare_output_directory(const std::filesystem::path& directory);
 
-// runs.csv: every run's settings, its vehicle reference, and its status and message: "pending"
-// before the sweep runs, rewritten with the outcomes (indexed by run) when it has finished.
-void write_plan(const std::filesystem::path& directory, const SweepPlan& plan, const std::vector<RunOutcome>& outcomes = {});
+// runs.csv before the sweep runs: every run's settings and its vehicle reference, status "pending".
+void write_plan(const std::filesystem::path& directory, const SweepPlan& plan);
 
-// The full record of one run (with its sampled trajectory): from memory or from a run store.
-using OutcomeSource = std::function<RunOutcome(std::size_t run)>;
+// Writes the tables of a finished sweep from its runs, given one at a time in run order, so it
+// holds no more than one run whatever the sweep's size. Until finish() renames them into place,
+// the files are written under temporary names.
+class ResultsWriter {
+public:
+    // trajectories.csv only with `trajectories`; states.csv only when `state_ids` is not empty.
+    ResultsWriter(const std::filesystem::path& directory, const Scenario& scenario, const SweepPlan& plan,
+                  const RunContext& context, bool trajectories, std::vector<std::string> state_ids);
+    ~ResultsWriter();
 
-// Writes every table. `outcomes` may be compact (metrics only); trajectories.csv (and states.csv
-// when `state_ids` is not empty) are streamed run by run from `full`.
-void write_results(const std::filesystem::path& directory, const Scenario& scenario, const SweepPlan& plan,
-                   const std::vector<RunOutcome>& outcomes, const Summary& summary, const RunContext& context,
-                   const OutcomeSource& full, bool trajectories, const std::vector<std::string>& state_ids);
+    // `outcome` holds the run's sampled trajectory (and states) if those files are written;
+    // `rows` are its summary rows.
+    void add(const Run& run, const RunOutcome& outcome, const std::vector<SummaryRow>& rows);
+
+    // Writes the comparison tables and the manifest, and renames every file into place.
+    void finish(const Comparisons& comparisons, std::size_t failed_runs);
+
+private:
+    struct Files;
+    void write_manifest(std::size_t failed_runs);
+
+    const Scenario& scenario_;
+    const SweepPlan& plan_;
+    RunContext context_;
+    std::filesystem::path directory_;
+    std::vector<std::string> state_ids_;
+    std::unique_ptr<Files> files_;
+};
 
 // FNV-1a 64-bit of a file's bytes, as 16 hex digits: identifies model files in the manifest.
 std::string file_hash(const std::filesystem::path& file);

@@ -2,6 +2,7 @@
 #include "scenarios/results.hpp"
 
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@ namespace {
 
 constexpr const char* identity_file = "sweep.json";
 constexpr std::size_t missing_runs_listed = 10;
+constexpr std::size_t failures_listed = 10;  // on the terminal; runs.csv has them all
 
 nlohmann::ordered_json read_identity(const fs::path& directory) {
     std::ifstream in(directory / identity_file);
@@ -82,7 +84,7 @@ SweepIdentity identify(const Scenario& scenario, const SweepPlan& plan, const Sh
     f["scenario_hash"] = file_hash(scenario.file);
     for (const auto& file : scenario.model.files) f["model_hashes"].push_back(file_hash(file));
     for (const auto& [name, region] : scenario.regions) f["region_hashes"][name] = file_hash(region.file);
-    f["runs"] = plan.runs.size();
+    f["runs"] = plan.size();
     f["shard_count"] = shard.count;
     f["shard_index"] = shard.index;
     f["rtol"] = options.solver.rtol;
@@ -120,32 +122,39 @@ void claim_output_directory(const fs::path& directory, const SweepIdentity& iden
 
 std::vector<std::size_t> runs_to_do(const SweepPlan& plan, const Shard& shard, const RunStore& store) {
     std::vector<std::size_t> todo;
-    for (const auto& run : plan.runs)
-        if (shard.owns(run.index) && !store.has(run.index)) todo.push_back(run.index);
+    for (std::size_t run = 0; run < plan.size(); ++run)
+        if (shard.owns(run) && !store.has(run)) todo.push_back(run);
     return todo;
 }
 
 SweepReport finish_sweep(const fs::path& directory, const Scenario& scenario, const SweepPlan& plan, const RunStore& store,
                          const RunContext& context, bool trajectories, const std::vector<std::string>& state_ids) {
     std::vector<std::size_t> missing;
-    for (const auto& run : plan.runs)
-        if (!store.has(run.index)) missing.push_back(run.index);
+    for (std::size_t run = 0; run < plan.size(); ++run)
+        if (!store.has(run)) missing.push_back(run);
     if (!missing.empty())
         throw std::invalid_argument(fmt::format("'{}' lacks {} of {} runs ({}); finish them with --resume",
-                                                directory.string(), missing.size(), plan.runs.size(), list_runs(missing)));
+                                                directory.string(), missing.size(), plan.size(), list_runs(missing)));
+    Summariser summariser(scenario, plan, context.options.solver.atol);
+    ResultsWriter writer(directory, scenario, plan, context, trajectories, state_ids);
     SweepReport report;
-    report.outcomes.reserve(plan.runs.size());
-    for (const auto& run : plan.runs) {
-        RunOutcome compact = store.read(run.index);
-        compact.times_s = {};
-        compact.values = {};
-        compact.states = {};
-        report.outcomes.push_back(std::move(compact));
+    // Treated runs sharing a vehicle run mostly come in a row, so keeping the last one read saves re-reading it.
+    std::optional<std::size_t> vehicle_run;
+    RunOutcome vehicle;
+    for (std::size_t index = 0; index < plan.size(); ++index) {
+        const Run run = plan.run(index);
+        const RunOutcome outcome = store.read(index);
+        if (run.vehicle && run.vehicle != vehicle_run) {
+            vehicle = store.read(*run.vehicle);
+            vehicle_run = run.vehicle;
+        }
+        writer.add(run, outcome, summariser.add(run, outcome, run.vehicle ? vehicle : outcome));
+        if (outcome.status == RunStatus::ok) continue;
+        if (++report.failed_runs <= failures_listed) report.first_failures.push_back({index, outcome.status, outcome.message});
     }
-    report.summary = summarise(scenario, plan, report.outcomes, context.options.solver.atol);
-    write_plan(directory, plan, report.outcomes);
-    write_results(directory, scenario, plan, report.outcomes, report.summary, context,
-                  [&](std::size_t run) { return store.read(run); }, trajectories, state_ids);
+    Comparisons comparisons = summariser.finish();
+    writer.finish(comparisons, report.failed_runs);
+    report.expectations = std::move(comparisons.expectations);
     return report;
 }
 

@@ -40,12 +40,20 @@ void claim_output_directory(const std::filesystem::path& directory, const SweepI
 // The runs of `shard` not yet in `store`, ascending.
 std::vector<std::size_t> runs_to_do(const SweepPlan& plan, const Shard& shard, const RunStore& store);
 
-struct SweepReport {
-    std::vector<RunOutcome> outcomes;  // compact: status, statistics, metrics
-    Summary summary;
+// A failed run as the command line reports it; runs.csv lists every run's status and message.
+struct FailedRun {
+    std::size_t run = 0;
+    RunStatus status = RunStatus::failed;
+    std::string message;
 };
 
-// Derives every result table from a complete store; throws naming missing runs.
+struct SweepReport {
+    std::size_t failed_runs = 0;
+    std::vector<FailedRun> first_failures;   // the first few failed runs, by index
+    std::vector<ExpectationResult> expectations;
+};
+
+// Derives every result table from a complete store, streaming it run by run; throws naming missing runs.
 SweepReport finish_sweep(const std::filesystem::path& directory, const Scenario& scenario, const SweepPlan& plan,
                          const RunStore& store, const RunContext& context, bool trajectories,
                          const std::vector<std::string>& state_ids);

@@ -117,7 +117,7 @@ private:
 // hashes stand in for the keys: a collision only keeps a baseline longer than needed.
 std::vector<bool> baseline_needed_again(const SweepPlan& plan, const std::vector<std::size_t>& runs) {
     std::vector<std::pair<std::size_t, std::size_t>> hash_and_position(runs.size());
-    for (std::size_t k = 0; k < runs.size(); ++k) hash_and_position[k] = {std::hash<std::string>{}(baseline_key(plan.runs[runs[k]].settings)), k};
+    for (std::size_t k = 0; k < runs.size(); ++k) hash_and_position[k] = {std::hash<std::string>{}(baseline_key(plan.run(runs[k]).settings)), k};
     std::sort(hash_and_position.begin(), hash_and_position.end());
     std::vector<bool> needed_again(runs.size(), false);
     for (std::size_t k = 0; k + 1 < hash_and_position.size(); ++k)
@@ -360,7 +360,7 @@ std::vector<std::size_t> SweepRunner::baselines_first(const SweepPlan& plan, con
     std::vector<std::vector<std::size_t>> groups;
     std::unordered_map<std::string, std::size_t> group_of_key;
     for (std::size_t k = begin; k < end; ++k) {
-        const auto [it, fresh] = group_of_key.emplace(baseline_key(plan.runs[runs[k]].settings), groups.size());
+        const auto [it, fresh] = group_of_key.emplace(baseline_key(plan.run(runs[k]).settings), groups.size());
         if (fresh) groups.emplace_back();
         groups[it->second].push_back(k);
     }
@@ -392,7 +392,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
     steady.integration.check_negative_states = options.solver.check_negative_states;
 
     struct Item {
-        const Run* run = nullptr;
+        Run run;
         std::vector<double> inputs, x0;
         std::shared_ptr<Baseline> baseline;
         RunOutcome outcome;
@@ -419,10 +419,10 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
         Item* item = &items[next % items.size()];
         const std::size_t position = window[next % batch_runs];
         ++next;
-        item->run = &plan.runs[runs[position]];
+        item->run = plan.run(runs[position]);
         item->outcome = RunOutcome{};
-        run_inputs(item->run->settings, item->inputs, item->x0);
-        item->baseline = cache.claim(baseline_key(item->run->settings), needed_again[position]);
+        run_inputs(item->run.settings, item->inputs, item->x0);
+        item->baseline = cache.claim(baseline_key(item->run.settings), needed_again[position]);
         happens_before(&take_order);
         happens_before(item);
         return item;
@@ -445,14 +445,14 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
                 worker.integrator = std::make_unique<solver::Integrator>(system_, options.solver);
                 worker.outputs = std::make_unique<solver::Probe>(system_, outputs_);
             }
-            out = run_one(*item->run, item->inputs, baseline.result, options, *worker.integrator, *worker.outputs);
+            out = run_one(item->run, item->inputs, baseline.result, options, *worker.integrator, *worker.outputs);
             add_metrics(out);
         } catch (const std::exception& e) {
             out = RunOutcome{};
             out.status = RunStatus::failed;
             out.message = e.what();
         }
-        out.run = item->run->index;
+        out.run = item->run.index;
         if (!options.keep_trajectories && !options.record_states) {
             out.times_s = {};
             out.values = {};
@@ -523,7 +523,7 @@ void SweepRunner::run(const SweepPlan& plan, const std::vector<std::size_t>& run
 }
 
 std::vector<RunOutcome> SweepRunner::run(const SweepPlan& plan, const RunnerOptions& options, Progress& progress) const {
-    std::vector<std::size_t> all(plan.runs.size());
+    std::vector<std::size_t> all(plan.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
     std::vector<RunOutcome> outcomes;
     outcomes.reserve(all.size());

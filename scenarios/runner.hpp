@@ -73,7 +73,7 @@ class SweepRunner {
 public:
     explicit SweepRunner(const Scenario& scenario);
 
-    // Runs `runs` (indices into plan.runs, ascending) in parallel, each distinct baseline
+    // Runs `runs` (run indices of `plan`, ascending) in parallel, each distinct baseline
     // pre-equilibrated once; finished runs go to `sink` a chunk at a time in run order, so memory
     // stays bounded by the chunk, not the sweep. A slow run delays only its chunk's hand-off:
     // the threads go on with the next runs meanwhile.

@@ -25,8 +25,8 @@ using models::Problems;
 namespace {
 
 constexpr const char* vehicle = "vehicle";
-// Sweeps larger than this are refused before any axis or run is materialised: the run list is
-// held in memory (about half a kilobyte per run) and written to runs.csv before anything runs.
+// Sweeps larger than this are refused before any axis or run is materialised: the plan holds
+// every run (a few bytes each) and writes it to runs.csv before anything runs.
 constexpr double max_runs = 1e6;
 constexpr int max_doses = 100'000;
 // Seeds are read from JSON numbers, which are exact integers only up to 2^53.
@@ -504,6 +504,7 @@ private:
         }
         axis.seed = static_cast<std::uint64_t>(seed);
         const auto n = static_cast<std::size_t>(points), d = ranges.size();
+        axis.numbers.reserve(n * d * static_cast<std::size_t>(replicates));  // held for the whole sweep: no spare capacity
         for (std::size_t rep = 0; rep < static_cast<std::size_t>(replicates); ++rep) {
             // Replicate r is an independent design: Latin hypercube reseeded, Sobol re-shifted.
             const std::uint64_t rep_seed = axis.seed + rep;

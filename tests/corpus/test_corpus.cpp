@@ -49,7 +49,8 @@ std::optional<std::string> error_of(const std::string& format, const fs::path& f
         if (format == "model") {
             models::load(file);
         } else if (format == "scenario") {
-            scenarios::expand(scenarios::load_scenario(file));
+            const scenarios::Scenario scenario = scenarios::load_scenario(file);
+            scenarios::expand(scenario);
         } else if (format == "sbml") {
             const models::Model model = models::load_sbml(file);
             const models::Network network(model);

@@ -23,20 +23,19 @@ namespace {
 
 std::string data(const std::string& name) { return std::string(NTSIM_SOURCE_DIR) + "/tests/scenarios/data/" + name; }
 
+// A scenario file's sweep, run in memory. Not copied: the plan refers to the scenario.
 struct Ran {
-    Scenario scenario;
-    SweepPlan plan;
+    explicit Ran(const std::string& file, RunnerOptions options = {}) : scenario(load_scenario(data(file))), plan(expand(scenario)) {
+        Progress progress;
+        outcomes = SweepRunner(scenario).run(plan, options, progress);
+    }
+    Ran(const Ran&) = delete;
+    Ran& operator=(const Ran&) = delete;
+
+    const Scenario scenario;
+    const SweepPlan plan;
     std::vector<RunOutcome> outcomes;
 };
-
-Ran run_file(const std::string& file, RunnerOptions options = {}) {
-    Ran r{load_scenario(data(file)), {}, {}};
-    r.plan = expand(r.scenario);
-    const SweepRunner runner(r.scenario);
-    Progress progress;
-    r.outcomes = runner.run(r.plan, options, progress);
-    return r;
-}
 
 // The values of one observable of one run, by sample.
 std::vector<double> series(const Ran& r, std::size_t run, const std::string& observable) {
@@ -50,8 +49,8 @@ std::vector<double> series(const Ran& r, std::size_t run, const std::string& obs
 }
 
 std::size_t treated_run(const Ran& r) {
-    for (const auto& run : r.plan.runs)
-        if (run.settings.compound != "vehicle") return run.index;
+    for (std::size_t index = 0; index < r.plan.size(); ++index)
+        if (r.plan.run(index).settings.compound != "vehicle") return index;
     FAIL("no treated run");
     return 0;
 }
@@ -75,7 +74,7 @@ RunnerOptions tight() {
 TEST_CASE("an i.v. bolus follows the two-compartment analytic solution", "[scenarios][pk]") {
     // Reference: dP/dt = -(kel+kin)P + kout B, dB/dt = kin P - kout B (equal volumes), P(0) = D,
     // solved by the eigen-decomposition of the 2x2 matrix. D = 3 mg/kg / 300 g/mol / 1 L/kg = 10 uM.
-    const Ran r = run_file("pk_iv.json", tight());
+    const Ran r("pk_iv.json", tight());
     const std::size_t run = treated_run(r);
     REQUIRE(r.outcomes[run].status == RunStatus::ok);
     const double d = 1e4, kel = 2e-4, kin = 5e-4, kout = 5e-4;
@@ -99,12 +98,13 @@ TEST_CASE("an i.v. bolus follows the two-compartment analytic solution", "[scena
 TEST_CASE("a dose changes the dosed species by exactly the dose", "[scenarios][pk]") {
     // Reference: the bolus 3 mg/kg / 300 g/mol / 1 L/kg = 1e-5 mol/L = 10000 nM, added to a
     // pre-dose plasma concentration of zero, is the sample at the dose time.
-    const Ran r = run_file("pk_iv.json");
+    const Ran r("pk_iv.json");
     const std::size_t run = treated_run(r);
     const SweepRunner runner(r.scenario);
     std::vector<double> inputs, x0;
-    runner.run_inputs(r.plan.runs[run].settings, inputs, x0);
-    const auto [state, step] = runner.dose_step(r.plan.runs[run].settings, inputs);
+    const RunSettings settings = r.plan.run(run).settings;
+    runner.run_inputs(settings, inputs, x0);
+    const auto [state, step] = runner.dose_step(settings, inputs);
     CHECK(runner.system().state_ids()[state] == "drug_plasma");
     CHECK(step == Approx(1e4).epsilon(1e-14));
     CHECK(std::fabs(series(r, run, "drug_plasma_nM").front() - 1e4) < 1e-9);
@@ -114,7 +114,7 @@ TEST_CASE("an oral dose follows the Bateman function", "[scenarios][pk]") {
     // Reference: one-compartment absorption and elimination (brain uptake set to 0 by the run's
     // parameter override), C(t) = F D ka/(ka - kel) (e^{-kel t} - e^{-ka t}), with F = 0.5 and
     // D = 0.3 mg/kg / 300 g/mol / 1 L/kg = 1000 nM.
-    const Ran r = run_file("pk_oral.json", tight());
+    const Ran r("pk_oral.json", tight());
     const std::size_t run = treated_run(r);
     REQUIRE(r.outcomes[run].status == RunStatus::ok);
     const double fd = 0.5 * 1000, ka = 1e-3, kel = 2e-4;
@@ -168,9 +168,9 @@ TEST_CASE("runs reach the sink in run order, and a failing sink ends the sweep w
     // that throws (a full disk) must stop the workers, not leave them waiting, and reach the caller.
     const Scenario scenario = load_scenario(data("toy_sweep.json"));
     const SweepPlan plan = expand(scenario);
-    REQUIRE(plan.runs.size() >= 4);
+    REQUIRE(plan.size() >= 4);
     const SweepRunner runner(scenario);
-    std::vector<std::size_t> all(plan.runs.size());
+    std::vector<std::size_t> all(plan.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
     RunnerOptions options;
     options.threads = 2;
@@ -281,7 +281,7 @@ TEST_CASE("a resumed sweep skips finished runs and refuses changed inputs", "[sc
 TEST_CASE("a sweep with a failing run keeps every other result", "[scenarios][failure]") {
     // Reference: at steady state A* = supply/k_out = 10 nM and B* = scale/((A* - c)^2 k_b):
     // c = 5 -> 4 nM, c = 20 -> 1 nM; c = 10 divides by zero and must fail alone, naming the reaction.
-    const Ran r = run_file("fragile_sweep.json");
+    const Ran r("fragile_sweep.json");
     REQUIRE(r.outcomes.size() == 3);
     CHECK(r.outcomes[0].status == RunStatus::ok);
     CHECK(r.outcomes[1].status == RunStatus::non_finite);
@@ -293,25 +293,26 @@ TEST_CASE("a sweep with a failing run keeps every other result", "[scenarios][fa
 
 TEST_CASE("the toy sweep's expectations hold and fold changes use the matching vehicle", "[scenarios][expectations]") {
     // Protects vehicle matching (same region and schedule) and the expectation evaluator.
-    const Ran r = run_file("toy_sweep.json");
-    REQUIRE(r.plan.runs.size() == 8);
-    for (const auto& run : r.plan.runs) {
+    const Ran r("toy_sweep.json");
+    REQUIRE(r.plan.size() == 8);
+    for (std::size_t index = 0; index < r.plan.size(); ++index) {
+        const Run run = r.plan.run(index);
         if (run.settings.compound == "vehicle") continue;
         REQUIRE(run.vehicle);
-        const auto& v = r.plan.runs[*run.vehicle].settings;
+        const RunSettings v = r.plan.run(*run.vehicle).settings;
         CHECK(v.compound == "vehicle");
         CHECK(v.region == run.settings.region);
         CHECK(v.schedule == run.settings.schedule);
     }
     const auto summary = summarise(r.scenario, r.plan, r.outcomes, 1e-9);
-    REQUIRE(summary.expectations.size() == 2);
-    for (const auto& e : summary.expectations) {
+    REQUIRE(summary.comparisons.expectations.size() == 2);
+    for (const auto& e : summary.comparisons.expectations) {
         INFO(e.expectation->id << ": " << e.detail);
         CHECK(e.held);
     }
     // Vehicle runs compare with themselves: every fold change is exactly 1 where defined.
     for (const auto& row : summary.rows)
-        if (r.plan.runs[row.run].settings.compound == "vehicle" && std::isfinite(row.auc_fold_change)) CHECK(row.auc_fold_change == 1.0);
+        if (r.plan.run(row.run).settings.compound == "vehicle" && std::isfinite(row.auc_fold_change)) CHECK(row.auc_fold_change == 1.0);
 }
 
 TEST_CASE("sample axes are reproducible from their seed", "[scenarios][samplers]") {
@@ -331,7 +332,7 @@ TEST_CASE("sample axes are reproducible from their seed", "[scenarios][samplers]
     CHECK(std::vector<double>(a.axes[0].numbers.begin(), a.axes[0].numbers.begin() + 16) !=
           std::vector<double>(a.axes[0].numbers.begin() + 16, a.axes[0].numbers.end()));
     const auto plan = expand(a);
-    CHECK(plan.runs.size() == 16);
+    CHECK(plan.size() == 16);
 }
 
 TEST_CASE("repeated dosing stops at every dose time", "[scenarios][dosing]") {
@@ -344,7 +345,7 @@ TEST_CASE("repeated dosing stops at every dose time", "[scenarios][dosing]") {
     const SweepRunner runner(s);
     Progress progress;
     const auto outcomes = runner.run(plan, tight(), progress);
-    const std::size_t run = plan.runs[0].settings.compound == "vehicle" ? 1 : 0;
+    const std::size_t run = plan.run(0).settings.compound == "vehicle" ? 1 : 0;
     const auto& out = outcomes[run];
     REQUIRE(out.status == RunStatus::ok);
     CHECK(out.last_dose_s == 3 * 43200.0);

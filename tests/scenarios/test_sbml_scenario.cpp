@@ -27,8 +27,10 @@ RunnerOptions tight() {
 }
 
 std::size_t run_index(const SweepPlan& plan, const std::string& region, const std::string& compound) {
-    for (const auto& run : plan.runs)
-        if (run.settings.region == region && run.settings.compound == compound) return run.index;
+    for (std::size_t index = 0; index < plan.size(); ++index) {
+        const RunSettings s = plan.run(index).settings;
+        if (s.region == region && s.compound == compound) return index;
+    }
     FAIL("no run " << region << "/" << compound);
     return 0;
 }
@@ -94,8 +96,10 @@ TEST_CASE("a dosed run exported to SBML reproduces ntsim's run", "[scenarios][sb
     // 1e-6 relative (plus 1e-9 nM) bounds the difference between two correct integrations of
     // a system with dose discontinuities located by root finding on one side.
     const Scenario scenario = load_scenario(data("sweep.json"));
-    RunSettings settings = base_run(scenario).runs.front().settings;
-    settings.region = "fast";
+    Scenario in_fast = scenario;
+    in_fast.base.region = "fast";
+    const SweepPlan plan = base_run(in_fast);
+    const RunSettings settings = plan.run(0).settings;
     const SweepRunner runner(scenario);
     const models::Model dosed = dosed_model(runner, scenario, settings);
     REQUIRE(dosed.events.size() == 2);
@@ -105,8 +109,6 @@ TEST_CASE("a dosed run exported to SBML reproduces ntsim's run", "[scenarios][sb
     const models::Network network(imported);
     const solver::OdeSystem system = solver::compile(network);
 
-    SweepPlan plan = base_run(scenario);
-    plan.runs.front().settings = settings;
     Progress progress;
     const auto ntsim_run = runner.run(plan, tight(), progress).front();
     REQUIRE(ntsim_run.status == RunStatus::ok);

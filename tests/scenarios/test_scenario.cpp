@@ -22,7 +22,8 @@ std::string scenario(const std::string& schedules, const std::string& axes = "[]
 
 std::string error_of(const std::string& text) {
     try {
-        expand(load_scenario_from_string(text, name));
+        const Scenario scenario = load_scenario_from_string(text, name);
+        expand(scenario);
     } catch (const ScenarioError& e) {
         return e.what();
     }

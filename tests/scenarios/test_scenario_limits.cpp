@@ -28,7 +28,8 @@ std::string error_of_scenario(const std::string& name, const std::string& observ
       "observe": ")" << observe << R"(", "outputs": )" << outputs << R"(, "axes": )" << axes << "}";
     std::string what;
     try {
-        scenarios::expand(scenarios::load_scenario(file));
+        const scenarios::Scenario scenario = scenarios::load_scenario(file);
+        scenarios::expand(scenario);
     } catch (const scenarios::ScenarioError& e) {
         what = e.what();
     }
