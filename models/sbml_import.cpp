@@ -425,6 +425,28 @@ private:
     std::vector<std::pair<std::string, ExprPtr>> math_read_;  // (element, expression) for check_ids_in_math
 };
 
+// libSBML 5.19's consistency checks (RateOfCycles, RateOfAssignmentMathCheck) read the argument
+// of every rateOf without checking that there is one, and crash on `rateOf()`; refuse it first.
+void check_rate_of_arguments(const ::SBMLDocument& doc, const std::string& file) {
+    std::vector<LoadProblem> problems;
+    std::function<void(const ::ASTNode&, const ::SBase&)> visit = [&](const ::ASTNode& node, const ::SBase& owner) {
+        if (node.getType() == AST_FUNCTION_RATE_OF && node.getNumChildren() != 1) {
+            const std::string id = owner.isSetId() ? fmt::format(" '{}'", owner.getId()) : "";
+            problems.push_back({file, fmt::format("line {}", owner.getLine()),
+                                fmt::format("rateOf in the math of {}{} takes one identifier, found {} arguments",
+                                            owner.getElementName(), id, node.getNumChildren())});
+        }
+        for (unsigned i = 0; i < node.getNumChildren(); ++i) visit(*node.getChild(i), owner);
+    };
+    // getAllElements is not const in libSBML, though it only reads.
+    std::unique_ptr<::List> elements(const_cast<::Model*>(doc.getModel())->getAllElements());
+    for (unsigned i = 0; i < elements->getSize(); ++i) {
+        const auto* element = static_cast<const ::SBase*>(elements->get(i));
+        if (const ::ASTNode* math = element->getMath()) visit(*math, *element);
+    }
+    if (!problems.empty()) throw SbmlError(std::move(problems));
+}
+
 // libSBML's own problems with the document (XML errors, then, if asked, consistency errors).
 void check_document(::SBMLDocument& doc, const std::string& file, const SbmlOptions& options) {
     auto collect = [&](unsigned from) {
@@ -463,6 +485,7 @@ void check_document(::SBMLDocument& doc, const std::string& file, const SbmlOpti
     if (options.check_consistency) {
         doc.setConsistencyChecks(LIBSBML_CAT_UNITS_CONSISTENCY, false);
         doc.setConsistencyChecks(LIBSBML_CAT_MODELING_PRACTICE, false);
+        check_rate_of_arguments(doc, file);
         const unsigned before = doc.getNumErrors();
         doc.checkConsistency();
         if (auto problems = collect(before); !problems.empty()) throw SbmlError(std::move(problems));

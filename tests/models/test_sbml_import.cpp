@@ -241,3 +241,37 @@ TEST_CASE("fuzz finding: math reading an undeclared id is an SbmlError even when
         CHECK_THAT(e.what(), Contains("ghost.xml: ") && Contains("the math reads 'ghost', which is not a compartment, species, parameter or reaction"));
     }
 }
+
+TEST_CASE("fuzz finding: rateOf without an argument is an SbmlError, not a crash in libSBML's check", "[models][sbml][errors][fuzz]") {
+    // Found by tests/fuzz (fuzz_sbml, mutated case 01409): libSBML's consistency check read the
+    // missing argument of `rateOf()` and crashed (SEGV), wherever the math was.
+    const std::string rate_of_nothing =
+        R"(<math xmlns="http://www.w3.org/1998/Math/MathML"><apply>)"
+        R"(<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/rateOf"> rateOf </csymbol>)"
+        R"(</apply></math>)";
+    const std::string declarations = R"(
+    <listOfCompartments><compartment id="c" size="1" constant="true"/></listOfCompartments>
+    <listOfSpecies>
+      <species id="A" compartment="c" initialConcentration="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/>
+    </listOfSpecies>
+    <listOfParameters><parameter id="p" value="1" constant="false"/></listOfParameters>)";
+    const std::vector<std::pair<std::string, std::string>> placements = {
+        {"<listOfRules><assignmentRule variable=\"p\">" + rate_of_nothing + "</assignmentRule></listOfRules>", "assignmentRule 'p'"},
+        {"<listOfInitialAssignments><initialAssignment symbol=\"p\">" + rate_of_nothing +
+             "</initialAssignment></listOfInitialAssignments>",
+         "initialAssignment 'p'"},
+        {R"(<listOfReactions><reaction id="J" reversible="false"><listOfReactants>)"
+         R"(<speciesReference species="A" stoichiometry="1" constant="true"/></listOfReactants><kineticLaw>)" +
+             rate_of_nothing + "</kineticLaw></reaction></listOfReactions>",
+         "kineticLaw"},
+    };
+    for (const auto& [math_holder, named] : placements) {
+        try {
+            models::load_sbml_from_string(sbml(declarations + math_holder), "rate_of.xml");
+            FAIL("no error for rateOf() in " << named);
+        } catch (const models::SbmlError& e) {
+            CHECK_THAT(e.what(), Contains("rate_of.xml: line ") &&
+                                     Contains("rateOf in the math of " + named + " takes one identifier, found 0 arguments"));
+        }
+    }
+}
