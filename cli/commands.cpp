@@ -134,9 +134,11 @@ int run_check(const CheckArgs& args) {
 }
 
 bool is_scenario_file(const std::string& path) {
-    // An oversized file is left to the loader, which refuses it by size without parsing it.
+    // Anything but a regular file of allowed size is left to the loader, which refuses it without
+    // reading it (a named pipe would block here until a writer came).
     std::error_code error;
-    if (std::filesystem::file_size(path, error) > models::limits::max_file_bytes && !error) return false;
+    if (!std::filesystem::is_regular_file(path, error)) return false;
+    if (std::filesystem::file_size(path, error) > models::limits::max_file_bytes || error) return false;
     std::ifstream in(path);
     try {
         const auto document = nlohmann::json::parse(in);
