@@ -42,7 +42,7 @@ struct EntityPlan {
 // Friend of OdeSystem: fills its private arrays.
 class Compiler {
 public:
-    explicit Compiler(const models::Network& network) : network_(network), model_(network.model()) {}
+    explicit Compiler(const models::Network& network) : model_(network.model()) {}
 
     OdeSystem run() {
         index_rules();
@@ -599,7 +599,6 @@ private:
         sys_.initial_values(sys_.default_inputs_, sys_.default_state_, 0.0);
     }
 
-    const models::Network& network_;
     const models::Model& model_;
     OdeSystem sys_;
     std::unordered_map<std::string, ExprPtr> assignment_rule_, rate_rule_, initial_assignment_;
