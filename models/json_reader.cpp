@@ -197,20 +197,17 @@ double JsonReader::quantity(const char* value_key, const char* unit_key, const D
 }
 
 SourceKind classify_source(const JsonReader& entry, const std::string& text) {
-    for (const auto& [prefix, kind] : {std::pair{"assumed", SourceKind::assumed},
-                                       std::pair{"calibrated", SourceKind::calibrated}}) {
-        const std::string p = prefix;
-        if (text.rfind(p, 0) != 0) continue;
-        std::string reason = text.substr(p.size());
-        const auto start = reason.find_first_not_of(" :-—");
-        reason = start == std::string::npos ? "" : reason.substr(start);
-        if (reason.size() < 3)
-            entry.fail(fmt::format("'{}' needs a reason: write \"{}: <{}>\"", p, p,
-                                   kind == SourceKind::assumed ? "why this value" : "what it was calibrated to"));
+    const SourceKind kind = source_kind_of(text);
+    if (kind == SourceKind::citation) {
+        if (text.size() < 3) entry.fail("a source must be a citation, \"assumed: <reason>\" or \"calibrated: <to what>\"");
         return kind;
     }
-    if (text.size() < 3) entry.fail("a source must be a citation, \"assumed: <reason>\" or \"calibrated: <to what>\"");
-    return SourceKind::citation;
+    const std::string prefix = kind == SourceKind::assumed ? "assumed" : "calibrated";
+    const auto reason_start = text.find_first_not_of(" :-—", prefix.size());
+    if (reason_start == std::string::npos || text.size() - reason_start < 3)
+        entry.fail(fmt::format("'{}' needs a reason: write \"{}: <{}>\"", prefix, prefix,
+                               kind == SourceKind::assumed ? "why this value" : "what it was calibrated to"));
+    return kind;
 }
 
 namespace {

@@ -29,6 +29,12 @@ namespace {
 constexpr std::string_view rate_of_prefix = "rateOf(";
 }  // namespace
 
+SourceKind source_kind_of(std::string_view source) {
+    if (source.starts_with("assumed")) return SourceKind::assumed;
+    if (source.starts_with("calibrated")) return SourceKind::calibrated;
+    return SourceKind::citation;
+}
+
 std::string rate_of_name(std::string_view id) { return std::string(rate_of_prefix) + std::string(id) + ")"; }
 
 std::optional<std::string> rate_of_target(std::string_view name) {

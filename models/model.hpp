@@ -53,6 +53,9 @@ struct Species {
 };
 
 enum class SourceKind { citation, assumed, calibrated };
+// What a `source` text says it is: "assumed..." and "calibrated..." by their first word, any
+// other text a citation.
+SourceKind source_kind_of(std::string_view source);
 
 struct Parameter {
     std::string id;

@@ -222,6 +222,10 @@ private:
                                            where, source_of(fmt::format("id '{}'", p.getId())));
             out.name = p.isSetName() ? p.getName() : p.getId();
             out.unit = p.getUnits();
+            if (std::string notes = notes_text(p); !notes.empty()) {
+                out.source = std::move(notes);
+                out.source_kind = source_kind_of(out.source);
+            }
             add_parameter(std::move(out));
         }
         // Conversion factors are resolved once the parameters exist.
@@ -342,8 +346,34 @@ private:
         }
     }
 
-    // The `source` of a parameter read from this file: where it came from, so the rule that
-    // every parameter cites a source holds for imported models too.
+    // The text of an element's notes, white space collapsed: where ntsim's export, and some other
+    // tools, put a parameter's source.
+    static std::string notes_text(const ::SBase& element) {
+        static const std::set<std::string, std::less<>> inline_elements = {"a", "b", "em", "i", "span", "strong", "sub", "sup"};
+        std::string text;
+        std::function<void(const ::XMLNode&)> collect = [&](const ::XMLNode& node) {
+            if (node.isText()) {
+                text += node.getCharacters();
+                return;
+            }
+            const bool block = !inline_elements.count(node.getName());
+            if (block) text += ' ';
+            for (unsigned i = 0; i < node.getNumChildren(); ++i) collect(node.getChild(i));
+            if (block) text += ' ';
+        };
+        if (const ::XMLNode* notes = element.getNotes()) collect(*notes);
+        std::string collapsed;
+        for (const char c : text) {
+            const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+            if (!space) collapsed += c;
+            else if (!collapsed.empty() && collapsed.back() != ' ') collapsed += ' ';
+        }
+        if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+        return collapsed;
+    }
+
+    // The `source` of a parameter read from this file without notes: where it came from, so the
+    // rule that every parameter cites a source holds for imported models too.
     std::string source_of(const std::string& what) const {
         return fmt::format("imported from {} (SBML {})", std::filesystem::path(file_).filename().string(), what);
     }

@@ -204,6 +204,27 @@ TEST_CASE("MathML beyond the JSON expression language maps onto the AST", "[mode
     CHECK(value == Approx(111.0).margin(1e-12));
 }
 
+TEST_CASE("a parameter's notes are its source, as plain text; without notes the source names the file", "[models][sbml]") {
+    const auto model = models::load_sbml_from_string(sbml(R"(
+    <listOfParameters>
+      <parameter id="k_cited" value="1" constant="true">
+        <notes><body xmlns="http://www.w3.org/1999/xhtml"><p>Kholodenko <i>et al.</i>
+          2000 &amp; Huang</p><p>Table 1</p></body></notes>
+      </parameter>
+      <parameter id="k_assumed" value="1" constant="true">
+        <notes><body xmlns="http://www.w3.org/1999/xhtml"><p>assumed: a typical rate</p></body></notes>
+      </parameter>
+      <parameter id="k_bare" value="1" constant="true"/>
+    </listOfParameters>)"),
+                                                     "notes.xml");
+    REQUIRE(model.parameters.size() == 3);
+    CHECK(model.parameters[0].source == "Kholodenko et al. 2000 & Huang Table 1");
+    CHECK(model.parameters[0].source_kind == models::SourceKind::citation);
+    CHECK(model.parameters[1].source == "assumed: a typical rate");
+    CHECK(model.parameters[1].source_kind == models::SourceKind::assumed);
+    CHECK(model.parameters[2].source == "imported from notes.xml (SBML id 'k_bare')");
+}
+
 TEST_CASE("fuzz finding: an unset, fractional or huge Level 3 spatialDimensions reads as a sized compartment", "[models][sbml][fuzz]") {
     // Found by tests/fuzz (fuzz_sbml, on an SBML Test Suite seed): an unset spatialDimensions is
     // NaN in libSBML and was cast to int (undefined behaviour). Only 0 changes the simulation.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "models/models.hpp"
 #include "solver/solver.hpp"
@@ -81,4 +82,27 @@ TEST_CASE("exported SBML declares ntsim's units and keeps parameter sources as n
     CHECK_THAT(text, Catch::Contains("substanceUnits=\"nmol\""));
     CHECK_THAT(text, Catch::Contains("<unit kind=\"mole\" exponent=\"1\" scale=\"-9\" multiplier=\"1\"/>"));
     CHECK_THAT(text, Catch::Contains("Kholodenko"));
+}
+
+TEST_CASE("parameter sources and their kinds survive export to SBML and re-import", "[sbml][export]") {
+    // Protects the rule that every parameter cites a source, or says it is assumed or calibrated,
+    // across JSON -> SBML -> model: export writes each source as the parameter's notes and import
+    // reads them back (before, re-imported parameters only said which file they came from).
+    const models::Model json = models::load(std::filesystem::path(NTSIM_SOURCE_DIR) / "models/neurotrophin.json");
+    const models::Model sbml = models::load_sbml_from_string(models::to_sbml(json), "neurotrophin.xml");
+    std::map<models::SourceKind, int> kinds;
+    for (const auto& p : json.parameters) {
+        const auto again = std::find_if(sbml.parameters.begin(), sbml.parameters.end(), [&](const auto& q) { return q.id == p.id; });
+        if (again == sbml.parameters.end()) continue;
+        INFO(p.id);
+        CHECK(again->source == p.source);
+        CHECK(again->source_kind == p.source_kind);
+        ++kinds[p.source_kind];
+    }
+    // All three kinds were compared, on most of the parameters.
+    CHECK(kinds[models::SourceKind::citation] > 0);
+    CHECK(kinds[models::SourceKind::assumed] > 0);
+    CHECK(kinds[models::SourceKind::calibrated] > 0);
+    CHECK(kinds[models::SourceKind::citation] + kinds[models::SourceKind::assumed] + kinds[models::SourceKind::calibrated] >=
+          static_cast<int>(json.parameters.size()) / 2);
 }
