@@ -197,17 +197,8 @@ double JsonReader::quantity(const char* value_key, const char* unit_key, const D
 }
 
 SourceKind classify_source(const JsonReader& entry, const std::string& text) {
-    const SourceKind kind = source_kind_of(text);
-    if (kind == SourceKind::citation) {
-        if (text.size() < 3) entry.fail("a source must be a citation, \"assumed: <reason>\" or \"calibrated: <to what>\"");
-        return kind;
-    }
-    const std::string prefix = kind == SourceKind::assumed ? "assumed" : "calibrated";
-    const auto reason_start = text.find_first_not_of(" :-—", prefix.size());
-    if (reason_start == std::string::npos || text.size() - reason_start < 3)
-        entry.fail(fmt::format("'{}' needs a reason: write \"{}: <{}>\"", prefix, prefix,
-                               kind == SourceKind::assumed ? "why this value" : "what it was calibrated to"));
-    return kind;
+    if (const auto problem = source_problem(text)) entry.fail(*problem);
+    return source_kind_of(text);
 }
 
 namespace {

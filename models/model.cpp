@@ -1,7 +1,9 @@
-// Lookups and names for the validated model.
+// Lookups, names and source rules for the validated model.
 #include "models/model.hpp"
 
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace ntsim::models {
 
@@ -33,6 +35,19 @@ SourceKind source_kind_of(std::string_view source) {
     if (source.starts_with("assumed")) return SourceKind::assumed;
     if (source.starts_with("calibrated")) return SourceKind::calibrated;
     return SourceKind::citation;
+}
+
+std::optional<std::string> source_problem(std::string_view source) {
+    const SourceKind kind = source_kind_of(source);
+    if (kind == SourceKind::citation) {
+        if (source.size() >= 3) return std::nullopt;
+        return "a source must be a citation, \"assumed: <reason>\" or \"calibrated: <to what>\"";
+    }
+    const std::string_view prefix = kind == SourceKind::assumed ? "assumed" : "calibrated";
+    const auto reason_start = source.find_first_not_of(" :-—", prefix.size());
+    if (reason_start != std::string_view::npos && source.size() - reason_start >= 3) return std::nullopt;
+    return fmt::format("'{}' needs a reason: write \"{}: <{}>\"", prefix, prefix,
+                       kind == SourceKind::assumed ? "why this value" : "what it was calibrated to");
 }
 
 std::string rate_of_name(std::string_view id) { return std::string(rate_of_prefix) + std::string(id) + ")"; }

@@ -56,6 +56,9 @@ enum class SourceKind { citation, assumed, calibrated };
 // What a `source` text says it is: "assumed..." and "calibrated..." by their first word, any
 // other text a citation.
 SourceKind source_kind_of(std::string_view source);
+// Why a `source` text cites nothing, or nothing if it does: a citation needs at least 3
+// characters, and "assumed" or "calibrated" a reason of as many after it.
+std::optional<std::string> source_problem(std::string_view source);
 
 struct Parameter {
     std::string id;

@@ -222,7 +222,9 @@ private:
                                            where, source_of(fmt::format("id '{}'", p.getId())));
             out.name = p.isSetName() ? p.getName() : p.getId();
             out.unit = p.getUnits();
-            if (std::string notes = notes_text(p); !notes.empty()) {
+            // Notes that would not pass as a source in a JSON model (ntsim convert writes one) are
+            // left out, in favour of the file and element.
+            if (std::string notes = notes_text(p); !source_problem(notes)) {
                 out.source = std::move(notes);
                 out.source_kind = source_kind_of(out.source);
             }

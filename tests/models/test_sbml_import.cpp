@@ -204,7 +204,7 @@ TEST_CASE("MathML beyond the JSON expression language maps onto the AST", "[mode
     CHECK(value == Approx(111.0).margin(1e-12));
 }
 
-TEST_CASE("a parameter's notes are its source, as plain text; without notes the source names the file", "[models][sbml]") {
+TEST_CASE("a parameter's notes are its source, as plain text; without usable notes the source names the file", "[models][sbml]") {
     const auto model = models::load_sbml_from_string(sbml(R"(
     <listOfParameters>
       <parameter id="k_cited" value="1" constant="true">
@@ -215,14 +215,20 @@ TEST_CASE("a parameter's notes are its source, as plain text; without notes the 
         <notes><body xmlns="http://www.w3.org/1999/xhtml"><p>assumed: a typical rate</p></body></notes>
       </parameter>
       <parameter id="k_bare" value="1" constant="true"/>
+      <parameter id="k_unsaid" value="1" constant="true">
+        <notes><body xmlns="http://www.w3.org/1999/xhtml"><p>assumed</p></body></notes>
+      </parameter>
     </listOfParameters>)"),
                                                      "notes.xml");
-    REQUIRE(model.parameters.size() == 3);
+    REQUIRE(model.parameters.size() == 4);
     CHECK(model.parameters[0].source == "Kholodenko et al. 2000 & Huang Table 1");
     CHECK(model.parameters[0].source_kind == models::SourceKind::citation);
     CHECK(model.parameters[1].source == "assumed: a typical rate");
     CHECK(model.parameters[1].source_kind == models::SourceKind::assumed);
     CHECK(model.parameters[2].source == "imported from notes.xml (SBML id 'k_bare')");
+    // A JSON model could not say this (no reason given), so the file and element stand in.
+    CHECK(model.parameters[3].source == "imported from notes.xml (SBML id 'k_unsaid')");
+    CHECK(model.parameters[3].source_kind == models::SourceKind::citation);
 }
 
 TEST_CASE("fuzz finding: an unset, fractional or huge Level 3 spatialDimensions reads as a sized compartment", "[models][sbml][fuzz]") {
