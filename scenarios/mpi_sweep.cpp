@@ -145,22 +145,28 @@ Coordinator::Coordinator(const Job& job, const SweepIdentity& identity, unsigned
 std::vector<std::size_t> Coordinator::run(const SweepRunner& runner, const SweepPlan& plan, const std::vector<std::size_t>& todo,
                                           const RunnerOptions& options, Progress& progress, RunStore& store) {
     const auto ranks = static_cast<std::size_t>(job_.size());
+    const BaselineGroups order = group_by_baseline(plan, todo);
     std::mutex mutex;  // guards next, failure and store: rank 0's own runs arrive on a second thread
-    std::size_t next = 0;
+    std::size_t next = 0;  // position in order.runs
     std::exception_ptr failure;
     std::vector<std::size_t> done_by(ranks, 0);
 
     // Guided self-scheduling: slices shrink as the sweep nears its end, so the ranks finish
-    // together, but hold at least one run per thread while there are runs left.
+    // together, but hold at least one run per thread while there are runs left. Slices follow
+    // `order` and end between baseline groups where they can, so a baseline's runs (a vehicle run
+    // and its treated twins) go to one rank, which pre-equilibrates it once.
     auto take = [&](std::size_t rank) {
         std::lock_guard lock(mutex);
-        if (failure || next == todo.size()) return std::vector<std::size_t>{};
-        const std::size_t remaining = todo.size() - next;
-        const std::size_t size = std::min(remaining, std::clamp<std::size_t>(remaining / (2 * ranks), threads_[rank],
-                                                                            max_runs_per_thread * threads_[rank]));
-        std::vector<std::size_t> slice(todo.begin() + static_cast<std::ptrdiff_t>(next),
-                                       todo.begin() + static_cast<std::ptrdiff_t>(next + size));
-        next += size;
+        const std::size_t total = order.runs.size();
+        if (failure || next == total) return std::vector<std::size_t>{};
+        const std::size_t remaining = total - next;
+        const std::size_t most = max_runs_per_thread * threads_[rank];
+        const std::size_t size = std::min(remaining, std::clamp<std::size_t>(remaining / (2 * ranks), threads_[rank], most));
+        const std::size_t end = order.slice_end(next, size, std::min(2 * size, most));
+        std::vector<std::size_t> slice(order.runs.begin() + static_cast<std::ptrdiff_t>(next),
+                                       order.runs.begin() + static_cast<std::ptrdiff_t>(end));
+        std::sort(slice.begin(), slice.end());  // the runner takes runs in ascending order
+        next = end;
         return slice;
     };
     auto fail = [&](std::exception_ptr error) {

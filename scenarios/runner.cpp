@@ -113,12 +113,20 @@ private:
     const std::size_t max_bytes_, states_;
 };
 
-// For each position in `runs`, whether a later position has a run with the same baseline. Key
-// hashes stand in for the keys: a collision only keeps a baseline longer than needed.
-std::vector<bool> baseline_needed_again(const SweepPlan& plan, const std::vector<std::size_t>& runs) {
+// (baseline key hash, position in `runs`) for every run, sorted: runs sharing a baseline are
+// adjacent, in run order. Key hashes stand in for the keys (a fraction of the memory); a
+// collision can only merge two groups, which costs time, never correctness.
+std::vector<std::pair<std::size_t, std::size_t>> sorted_baseline_hashes(const SweepPlan& plan, const std::vector<std::size_t>& runs) {
     std::vector<std::pair<std::size_t, std::size_t>> hash_and_position(runs.size());
     for (std::size_t k = 0; k < runs.size(); ++k) hash_and_position[k] = {std::hash<std::string>{}(baseline_key(plan.run(runs[k]).settings)), k};
     std::sort(hash_and_position.begin(), hash_and_position.end());
+    return hash_and_position;
+}
+
+// For each position in `runs`, whether a later position has a run with the same baseline (a
+// collision only keeps a baseline longer than needed).
+std::vector<bool> baseline_needed_again(const SweepPlan& plan, const std::vector<std::size_t>& runs) {
+    const auto hash_and_position = sorted_baseline_hashes(plan, runs);
     std::vector<bool> needed_again(runs.size(), false);
     for (std::size_t k = 0; k + 1 < hash_and_position.size(); ++k)
         if (hash_and_position[k].first == hash_and_position[k + 1].first) needed_again[hash_and_position[k].second] = true;
@@ -179,6 +187,36 @@ private:
 };
 
 }  // namespace
+
+std::size_t BaselineGroups::slice_end(std::size_t begin, std::size_t size, std::size_t most) const {
+    auto boundary = [&](std::size_t k) { return k == runs.size() || starts_group[k]; };
+    for (std::size_t end = begin + size; end <= std::min(runs.size(), begin + most); ++end)
+        if (boundary(end)) return end;
+    for (std::size_t end = begin + size - 1; end > begin; --end)
+        if (boundary(end)) return end;
+    return begin + size;
+}
+
+BaselineGroups group_by_baseline(const SweepPlan& plan, const std::vector<std::size_t>& runs) {
+    const auto hash_and_position = sorted_baseline_hashes(plan, runs);
+    // Each group as [begin, end) of hash_and_position; its first element is its first run.
+    std::vector<std::pair<std::size_t, std::size_t>> groups;
+    for (std::size_t begin = 0, end = 0; begin < hash_and_position.size(); begin = end) {
+        while (end < hash_and_position.size() && hash_and_position[end].first == hash_and_position[begin].first) ++end;
+        groups.emplace_back(begin, end);
+    }
+    std::sort(groups.begin(), groups.end(),
+              [&](const auto& a, const auto& b) { return hash_and_position[a.first].second < hash_and_position[b.first].second; });
+    BaselineGroups out;
+    out.runs.reserve(runs.size());
+    out.starts_group.reserve(runs.size());
+    for (const auto& [begin, end] : groups)
+        for (std::size_t k = begin; k < end; ++k) {
+            out.runs.push_back(runs[hash_and_position[k].second]);
+            out.starts_group.push_back(k == begin);
+        }
+    return out;
+}
 
 std::string to_string(RunStatus status) {
     switch (status) {

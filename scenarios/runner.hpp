@@ -68,6 +68,20 @@ struct RunOutcome {
 // Receives finished runs in ascending run order, a chunk at a time, on the calling thread.
 using RunSink = std::function<void(std::vector<RunOutcome>&& finished)>;
 
+// `runs` reordered for handing out across processes: runs that share a baseline (region and
+// parameter settings) adjacent, each group where its first run was. A slice that does not split
+// a group lets one process pre-equilibrate that baseline once for all of its runs.
+struct BaselineGroups {
+    std::vector<std::size_t> runs;
+    std::vector<bool> starts_group;  // per position of `runs`
+
+    // Where a slice starting at position `begin` with about `size` runs should end: at a group
+    // boundary if one lies within `most` runs of `begin`, or else before `size`. A group too
+    // large for either is cut, and each of its slices pre-equilibrates it once.
+    std::size_t slice_end(std::size_t begin, std::size_t size, std::size_t most) const;
+};
+BaselineGroups group_by_baseline(const SweepPlan& plan, const std::vector<std::size_t>& runs);
+
 // The compiled system and what the runs share; built once per sweep.
 class SweepRunner {
 public:

@@ -426,3 +426,45 @@ TEST_CASE("runs.csv lists every run as pending before the sweep runs", "[scenari
     CHECK_THAT(runs, Catch::Contains("\n2,plain,vehicle,0,,none,20,,no,pending,\n"));
     fs::remove_all(dir);
 }
+
+TEST_CASE("runs handed out across processes are grouped by baseline, and slices end between groups", "[scenarios][mpi]") {
+    // Protects MPI sweeps from pre-equilibrating a baseline on every rank that gets one of its
+    // runs: mpi_sweep.json has 2 regions x 3 k_act baselines, each shared by 9 runs (vehicle and 8
+    // doses) that lie apart in run order. Expected: a permutation of the runs, in groups of 9 runs
+    // with one region and k_act each, in the order of their first runs.
+    const Scenario scenario = load_scenario(data("mpi_sweep.json"));
+    const SweepPlan plan = expand(scenario);
+    std::vector<std::size_t> todo(plan.size());
+    std::iota(todo.begin(), todo.end(), 0);
+    todo.erase(todo.begin() + 5);  // a resumed sweep: one run already done
+    const BaselineGroups order = group_by_baseline(plan, todo);
+    REQUIRE(order.runs.size() == todo.size());
+    REQUIRE(order.starts_group.size() == todo.size());
+    std::vector<std::size_t> sorted = order.runs;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(sorted == todo);
+
+    std::vector<std::size_t> group_starts;
+    for (std::size_t k = 0; k < order.runs.size(); ++k)
+        if (order.starts_group[k]) group_starts.push_back(k);
+    CHECK(group_starts == std::vector<std::size_t>{0, 9, 18, 26, 35, 44});  // k_act varies fastest: run 5 is in the third
+    for (std::size_t g = 0; g < group_starts.size(); ++g) {
+        const std::size_t end = g + 1 < group_starts.size() ? group_starts[g + 1] : order.runs.size();
+        const RunSettings first = plan.run(order.runs[group_starts[g]]).settings;
+        for (std::size_t k = group_starts[g]; k < end; ++k) {
+            const RunSettings s = plan.run(order.runs[k]).settings;
+            CHECK(s.region == first.region);
+            CHECK(s.parameters == first.parameters);
+            if (k > group_starts[g]) CHECK(order.runs[k] > order.runs[k - 1]);
+        }
+        if (g > 0) CHECK(order.runs[group_starts[g]] > order.runs[group_starts[g - 1]]);
+    }
+
+    // Slices: extended to the next boundary within `most`, else cut back to the last one, else
+    // (a group larger than `most`) cut where asked.
+    CHECK(order.slice_end(0, 6, 12) == 9);    // extended over the rest of the first group
+    CHECK(order.slice_end(0, 9, 9) == 9);     // already at a boundary
+    CHECK(order.slice_end(9, 12, 12) == 18);  // cut back to the boundary before
+    CHECK(order.slice_end(9, 4, 6) == 13);    // no boundary within reach: as asked
+    CHECK(order.slice_end(44, 6, 12) == 53);  // the last group ends at the end of the runs
+}
