@@ -1,4 +1,4 @@
-// Steady state: Newton (KINSOL, dense) on the system with conservation laws, falling back to
+// Steady state: Newton (KINSOL, sparse LU by KLU) on the system with conservation laws, falling back to
 // integration over growing horizons with Newton retried after each, then polishing the integrated
 // state with Newton.
 #include "solver/steady_state.hpp"
@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 #include <kinsol/kinsol.h>
-#include <sunlinsol/sunlinsol_dense.h>
-#include <sunmatrix/sunmatrix_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 #include "solver/sundials_support.hpp"
 
@@ -85,11 +85,42 @@ ConservationAnalysis analyse_conservation(const OdeSystem& system, const Workspa
     return result;
 }
 
+// The Jacobian of the Newton system in compressed columns: the ODE Jacobian's entries outside
+// the law rows, and in each law's row its nonzero coefficients. Each value comes from `source`:
+// an index into the ODE Jacobian's values, or -(law + 1) for that law's coefficient.
+struct NewtonPattern {
+    std::vector<sunindextype> column_starts, rows;
+    std::vector<long> source;
+};
+
+NewtonPattern newton_pattern(const SparsityPattern& jacobian, const ConservationAnalysis& conservation, std::size_t n) {
+    std::vector<int> law_of_row(n, -1);
+    for (std::size_t law = 0; law < conservation.laws.size(); ++law) law_of_row[conservation.law_state[law]] = static_cast<int>(law);
+    NewtonPattern out;
+    out.column_starts.push_back(0);
+    std::vector<std::pair<sunindextype, long>> column;  // (row, source)
+    for (std::size_t j = 0; j < n; ++j) {
+        column.clear();
+        for (int k = jacobian.column_starts[j]; k < jacobian.column_starts[j + 1]; ++k)
+            if (law_of_row[jacobian.rows[k]] < 0) column.emplace_back(jacobian.rows[k], k);
+        for (std::size_t law = 0; law < conservation.laws.size(); ++law)
+            if (conservation.laws[law][j] != 0.0) column.emplace_back(conservation.law_state[law], -static_cast<long>(law) - 1);
+        std::sort(column.begin(), column.end());
+        for (const auto& [row, source] : column) {
+            out.rows.push_back(row);
+            out.source.push_back(source);
+        }
+        out.column_starts.push_back(static_cast<sunindextype>(out.rows.size()));
+    }
+    return out;
+}
+
 // f(x) with each dependent state's equation replaced by its conservation law.
 struct NewtonProblem {
     const OdeSystem* system;
     Workspace* workspace;
     const ConservationAnalysis* conservation;
+    const NewtonPattern* pattern;
     std::vector<double> totals;
     std::vector<double> jacobian_values;
     std::string error;
@@ -117,16 +148,18 @@ int newton_residual(N_Vector u, N_Vector f, void* user_data) {
 int newton_jacobian(N_Vector u, N_Vector, SUNMatrix J, void* user_data, N_Vector, N_Vector) {
     auto* p = static_cast<NewtonProblem*>(user_data);
     try {
-        const auto& pattern = p->system->jacobian_pattern();
+        const NewtonPattern& pattern = *p->pattern;
         p->system->jacobian(*p->workspace, 0.0, N_VGetArrayPointer(u), p->jacobian_values.data());
-        const std::size_t n = p->system->size();
-        for (std::size_t j = 0; j < n; ++j) {
-            double* column = SUNDenseMatrix_Column(J, static_cast<sunindextype>(j));
-            for (int k = pattern.column_starts[j]; k < pattern.column_starts[j + 1]; ++k)
-                column[pattern.rows[k]] = p->jacobian_values[k];
-            for (std::size_t law = 0; law < p->conservation->laws.size(); ++law)
-                column[p->conservation->law_state[law]] = p->conservation->laws[law][j];
-        }
+        // KINSOL zeroes the whole sparse matrix, structure included, before each evaluation.
+        std::copy(pattern.column_starts.begin(), pattern.column_starts.end(), SUNSparseMatrix_IndexPointers(J));
+        std::copy(pattern.rows.begin(), pattern.rows.end(), SUNSparseMatrix_IndexValues(J));
+        double* values = SUNSparseMatrix_Data(J);
+        for (std::size_t j = 0; j + 1 < pattern.column_starts.size(); ++j)
+            for (auto k = pattern.column_starts[j]; k < pattern.column_starts[j + 1]; ++k) {
+                const long source = pattern.source[static_cast<std::size_t>(k)];
+                values[k] = source >= 0 ? p->jacobian_values[static_cast<std::size_t>(source)]
+                                        : p->conservation->laws[static_cast<std::size_t>(-source - 1)][j];
+            }
         return 0;
     } catch (const std::exception& e) {
         p->error = e.what();
@@ -135,10 +168,10 @@ int newton_jacobian(N_Vector u, N_Vector, SUNMatrix J, void* user_data, N_Vector
 }
 
 // One Newton solve from `x`; returns true and overwrites `x` on convergence to a non-negative root.
-bool newton(const OdeSystem& system, Workspace& ws, const ConservationAnalysis& conservation, std::vector<double>& x,
-            const SteadyStateOptions& options, std::string& message) {
+bool newton(const OdeSystem& system, Workspace& ws, const ConservationAnalysis& conservation, const NewtonPattern& pattern,
+            std::vector<double>& x, const SteadyStateOptions& options, std::string& message) {
     const std::size_t n = system.size();
-    NewtonProblem problem{&system, &ws, &conservation, {}, std::vector<double>(system.jacobian_pattern().rows.size()), {}};
+    NewtonProblem problem{&system, &ws, &conservation, &pattern, {}, std::vector<double>(system.jacobian_pattern().rows.size()), {}};
     for (const auto& law : conservation.laws) {
         double total = 0.0;
         for (std::size_t j = 0; j < n; ++j) total += law[j] * x[j];
@@ -151,8 +184,9 @@ bool newton(const OdeSystem& system, Workspace& ws, const ConservationAnalysis& 
     std::copy(x.begin(), x.end(), u.data().begin());
     std::fill(scale.data().begin(), scale.data().end(), 1.0);
     std::fill(constraints.data().begin(), constraints.data().end(), 1.0);  // every state >= 0
-    detail::MatrixHandle matrix(SUNDenseMatrix(static_cast<sunindextype>(n), static_cast<sunindextype>(n), context));
-    detail::LinearSolverHandle linear_solver(SUNLinSol_Dense(u.get(), matrix.get(), context));
+    detail::MatrixHandle matrix(SUNSparseMatrix(static_cast<sunindextype>(n), static_cast<sunindextype>(n),
+                                                static_cast<sunindextype>(pattern.rows.size()), CSC_MAT, context));
+    detail::LinearSolverHandle linear_solver(SUNLinSol_KLU(u.get(), matrix.get(), context));
     std::unique_ptr<void, KinsolDeleter> kinsol(KINCreate(context));
     void* kin = kinsol.get();
     auto ok = [&](int flag, const char* what) { detail::check(flag, "find_steady_state", what, errors, KINGetReturnFlagName); };
@@ -225,10 +259,14 @@ SteadyStateResult find_steady_state(const OdeSystem& system, std::span<const dou
 
     // The laws depend on the inputs only; the analysis is dense, so it is done once.
     std::optional<ConservationAnalysis> conservation;
+    std::optional<NewtonPattern> pattern;
     auto newton_from = [&](std::vector<double>& y) {
         if (!newton_allowed) return false;
-        if (!conservation) conservation = analyse_conservation(system, ws);
-        return newton(system, ws, *conservation, y, options, newton_message);
+        if (!conservation) {
+            conservation = analyse_conservation(system, ws);
+            pattern = newton_pattern(system.jacobian_pattern(), *conservation, n);
+        }
+        return newton(system, ws, *conservation, *pattern, y, options, newton_message);
     };
     if (newton_from(x)) return finish(SteadyStateMethod::newton);
     x.assign(x0.begin(), x0.end());
